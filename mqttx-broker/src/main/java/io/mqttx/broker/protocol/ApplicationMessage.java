@@ -26,6 +26,14 @@ public record ApplicationMessage(
                 : new ApplicationMessage(topic, payload, newQos, retain, properties, publisherId, expiresAtMillis);
     }
 
+    public ApplicationMessage withPublisher(String newPublisherId) {
+        return new ApplicationMessage(topic, payload, qos, retain, properties, newPublisherId, expiresAtMillis);
+    }
+
+    public ApplicationMessage withTopic(String newTopic) {
+        return new ApplicationMessage(newTopic, payload, qos, retain, properties, publisherId, expiresAtMillis);
+    }
+
     public boolean isExpired(long nowMillis) {
         return expiresAtMillis != 0 && nowMillis >= expiresAtMillis;
     }

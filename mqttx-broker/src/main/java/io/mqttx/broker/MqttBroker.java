@@ -1,0 +1,175 @@
+package io.mqttx.broker;
+
+import io.mqttx.broker.cluster.ClusterBus;
+import io.mqttx.broker.config.BrokerConfig;
+import io.mqttx.broker.config.ListenerConfig;
+import io.mqttx.broker.connection.ConnectionServices;
+import io.mqttx.broker.connection.MqttConnection;
+import io.mqttx.broker.protocol.InboundPacketAdapter;
+import io.mqttx.broker.routing.RetainedMessages;
+import io.mqttx.broker.routing.Router;
+import io.mqttx.broker.routing.TopicTree;
+import io.mqttx.broker.security.Authenticator;
+import io.mqttx.broker.security.Authorizer;
+import io.mqttx.broker.session.SessionRegistry;
+import io.mqttx.broker.session.SessionServices;
+import io.mqttx.broker.store.BrokerStore;
+import io.mqttx.broker.store.memory.MemoryBrokerStore;
+import io.mqttx.broker.sys.BrokerMetrics;
+import io.mqttx.broker.transport.MqttListener;
+import io.mqttx.broker.transport.Transports;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole MQTT broker, built from its collaborators by the constructor and started by {@link #start()}; nothing is
+ * bound or spawned before that. Embeddable: a test builds one on port 0 with a memory store in milliseconds.
+ */
+public final class MqttBroker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MqttBroker.class);
+
+    private final BrokerConfig config;
+    private final BrokerStore store;
+    private final Authenticator authenticator;
+    private final Authorizer authorizer;
+    private final ClusterBus clusterBus;
+    private final BrokerMetrics metrics = new BrokerMetrics();
+    private final List<MqttListener> listeners = new ArrayList<>();
+
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private ChannelGroup channels;
+    private SessionRegistry registry;
+    private Router router;
+    private boolean started;
+    private boolean closed;
+
+    public MqttBroker(BrokerConfig config, BrokerStore store, Authenticator authenticator, Authorizer authorizer,
+                      ClusterBus clusterBus) {
+        this.config = config;
+        this.store = store;
+        this.authenticator = authenticator;
+        this.authorizer = authorizer;
+        this.clusterBus = clusterBus;
+    }
+
+    /** A broker with a memory store, no authentication and no cluster. */
+    public MqttBroker(BrokerConfig config) {
+        this(config, new MemoryBrokerStore(), Authenticator.ALLOW_ALL, Authorizer.ALLOW_ALL, ClusterBus.LOCAL);
+    }
+
+    /** Restores the stored state, then opens every listener. Throws if a listener cannot bind. */
+    public synchronized MqttBroker start() {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        long t0 = System.nanoTime();
+        Transports transports = Transports.best();
+        bossGroup = transports.newGroup(1);
+        workerGroup = transports.newGroup(Runtime.getRuntime().availableProcessors());
+        channels = new DefaultChannelGroup("mqttx", GlobalEventExecutor.INSTANCE);
+
+        TopicTree tree = new TopicTree(config.sharedSubscriptions().strategy());
+        router = new Router(tree, new RetainedMessages(store.retained()), clusterBus, store.queues().maxMessageId());
+        SessionServices sessionServices = new SessionServices(config, router, store, authorizer, metrics);
+        List<EventExecutor> owners = new ArrayList<>();
+        workerGroup.forEach(owners::add);
+        registry = new SessionRegistry(owners, sessionServices);
+        int restored = registry.recover();
+        ConnectionServices connectionServices = new ConnectionServices(config, registry, sessionServices,
+                authenticator, new InboundPacketAdapter(config.limits()), metrics, clusterBus);
+        try {
+            for (ListenerConfig lc : config.listeners()) {
+                MqttListener listener = new MqttListener(lc);
+                listener.bind(transports, bossGroup, workerGroup, config.soBacklog(), connectionServices, channels);
+                listeners.add(listener);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IllegalStateException("interrupted while binding", e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        log.info("mqttx {} ({}) started in {} ms: {} sessions and {} retained messages restored", config.version(),
+                config.brokerId(), (System.nanoTime() - t0) / 1_000_000, restored, router.retained().size());
+        return this;
+    }
+
+    /** The bound port of the first listener. */
+    public int port() {
+        return listeners.get(0).port();
+    }
+
+    /** The bound port of the listener with that name. */
+    public int port(String listenerName) {
+        for (MqttListener l : listeners) {
+            if (l.config().name().equals(listenerName)) {
+                return l.port();
+            }
+        }
+        throw new IllegalArgumentException("no listener named " + listenerName);
+    }
+
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    /** The number of sessions, connected or not. */
+    public int sessionCount() {
+        return registry == null ? 0 : registry.size();
+    }
+
+    /**
+     * Stops listening, ends every connection (MQTT 5 clients get DISCONNECT 0x8B), lets the threads finish what
+     * they hold, and closes the store: nothing is half-written.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (MqttListener l : listeners) {
+            l.close();
+        }
+        if (channels != null) {
+            for (Channel ch : channels) {
+                MqttConnection connection = ch.pipeline().get(MqttConnection.class);
+                if (connection != null) {
+                    connection.shutdown();
+                } else {
+                    ch.close();
+                }
+            }
+            channels.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        try {
+            clusterBus.close();
+        } finally {
+            store.close();
+        }
+        log.info("mqttx stopped");
+    }
+}

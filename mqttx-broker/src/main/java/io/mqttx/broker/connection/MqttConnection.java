@@ -1,0 +1,497 @@
+package io.mqttx.broker.connection;
+
+import io.mqttx.broker.config.BrokerConfig;
+import io.mqttx.broker.protocol.ApplicationMessage;
+import io.mqttx.broker.protocol.InboundPacket;
+import io.mqttx.broker.protocol.InboundPacketAdapter;
+import io.mqttx.broker.protocol.OutboundPackets;
+import io.mqttx.broker.protocol.ProtocolVersion;
+import io.mqttx.broker.protocol.ProtocolViolation;
+import io.mqttx.broker.protocol.ReasonCode;
+import io.mqttx.broker.security.AuthenticationResult;
+import io.mqttx.broker.security.ClientIdentity;
+import io.mqttx.broker.security.Credentials;
+import io.mqttx.broker.session.ClientChannel;
+import io.mqttx.broker.session.Session;
+import io.mqttx.broker.session.SessionRegistry;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: the CONNECT handshake (timeout, version, authentication), keepalive, topic aliases, the
+ * will, and handing every other packet to the session's owner thread. Runs on the channel's event loop. Protocol
+ * violations end here, in {@link #violation}, whatever thread found them.
+ */
+public final class MqttConnection extends ChannelInboundHandlerAdapter implements ClientChannel {
+    private static final Logger log = LoggerFactory.getLogger(MqttConnection.class);
+    /** Where Netty's MQTT codec keeps the version it decoded from CONNECT; its encoder writes in that version. */
+    private static final AttributeKey<MqttVersion> CODEC_VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
+
+    private enum State { AWAIT_CONNECT, CONNECTING, CONNECTED, CLOSING }
+
+    private final ConnectionServices services;
+    private final BrokerConfig.Limits limits;
+    private Channel channel;
+    private State state = State.AWAIT_CONNECT;
+    private ScheduledFuture<?> connectTimeout;
+    private final ArrayDeque<MqttMessage> pending = new ArrayDeque<>();
+
+    private volatile ProtocolVersion version = ProtocolVersion.MQTT_3_1_1;
+    private volatile Session session;
+    private volatile ClientIdentity identity;
+    private volatile boolean connackSent;
+    private String clientId = "";
+    private InboundPacket.Will will;
+    private boolean graceful;
+    private long connectSessionExpiry;
+    private int receiveMaximum = 65535;
+    private int maximumPacketSize = Integer.MAX_VALUE;
+    private final Map<Integer, String> topicAliases = new HashMap<>();
+
+    public MqttConnection(ConnectionServices services) {
+        this.services = services;
+        this.limits = services.config().limits();
+    }
+
+    // ------------------------------------------------------------------ Netty events
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        long timeoutMillis = services.config().connectTimeout().toMillis();
+        connectTimeout = ctx.executor().schedule(() -> {
+            if (state == State.AWAIT_CONNECT || state == State.CONNECTING) {
+                log.info("{}: no CONNECT within {} ms, closing", channel.remoteAddress(), timeoutMillis);
+                state = State.CLOSING;
+                channel.close();
+            }
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof MqttMessage message)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            if (state == State.CLOSING) {
+                return; // after a refusal no further packet is processed [MQTT-3.1.4-5]
+            }
+            if (message.decoderResult().isFailure()) {
+                readCodecVersion();
+                throw InboundPacketAdapter.decodeFailure(message.decoderResult());
+            }
+            switch (state) {
+                case AWAIT_CONNECT -> onConnect(message);
+                case CONNECTING -> pending.add(ReferenceCountUtil.retain(message));
+                case CONNECTED -> dispatch(message);
+                default -> { }
+            }
+        } catch (ProtocolViolation v) {
+            violation(v);
+        } finally {
+            ReferenceCountUtil.release(message);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            log.info("client {}: nothing received for 1.5 x keepalive, closing [MQTT-3.1.2-24]", clientId);
+            if (version.isV5()) {
+                closeWith(OutboundPackets.disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, MqttProperties.NO_PROPERTIES));
+            } else {
+                state = State.CLOSING;
+                channel.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // a fault in one connection ends that connection only; the event loop goes on serving the others
+        log.warn("client {} ({}): closing after an unexpected error", clientId, ctx.channel().remoteAddress(), cause);
+        state = State.CLOSING;
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (connectTimeout != null) {
+            connectTimeout.cancel(false);
+        }
+        while (!pending.isEmpty()) {
+            ReferenceCountUtil.release(pending.poll());
+        }
+        Session s = session;
+        if (s != null) {
+            services.metrics().connectionClosed();
+            if (will != null && !graceful) {
+                publishWill(s, will);
+            }
+            services.registry().disconnected(s, this, version);
+        }
+        state = State.CLOSING;
+        ctx.fireChannelInactive();
+    }
+
+    // ------------------------------------------------------------------ CONNECT
+
+    private void onConnect(MqttMessage message) {
+        if (message.fixedHeader().messageType() != MqttMessageType.CONNECT) {
+            // [MQTT-3.1.0-1]: no reply, nothing read further
+            log.info("{}: first packet is {} not CONNECT, closing", channel.remoteAddress(),
+                    message.fixedHeader().messageType());
+            services.metrics().protocolViolation();
+            state = State.CLOSING;
+            channel.close();
+            return;
+        }
+        readCodecVersion();
+        InboundPacket.Connect connect = services.adapter().connect((MqttConnectMessage) message);
+        version = connect.version();
+        String id = connect.clientId();
+        boolean assigned = id.isEmpty();
+        if (assigned) {
+            id = "mqttx-" + UUID.randomUUID();
+        }
+        clientId = id;
+        int keepAlive = connect.keepAliveSeconds();
+        int serverKeepAlive = -1;
+        if (keepAlive > limits.maxKeepAlive()) {
+            if (!version.isV5()) {
+                throw new ProtocolViolation(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                        "keepalive " + keepAlive + " above the maximum " + limits.maxKeepAlive());
+            }
+            serverKeepAlive = limits.maxKeepAlive();
+            keepAlive = serverKeepAlive;
+        }
+        receiveMaximum = connect.receiveMaximum();
+        maximumPacketSize = connect.maximumPacketSize();
+        connectSessionExpiry = connect.sessionExpiryInterval();
+        will = connect.will();
+        state = State.CONNECTING;
+
+        Credentials credentials = new Credentials(clientId, connect.username(), connect.password(), version,
+                channel.remoteAddress(), services.certificateCommonName(channel));
+        final int effectiveKeepAlive = keepAlive;
+        final int advertisedKeepAlive = serverKeepAlive;
+        final String username = connect.username();
+        services.authenticator().authenticate(credentials).whenComplete((result, error) ->
+                channel.eventLoop().execute(() -> afterAuthentication(connect, username, assigned,
+                        effectiveKeepAlive, advertisedKeepAlive, result, error)));
+    }
+
+    private void afterAuthentication(InboundPacket.Connect connect, String username, boolean assignedId,
+                                     int keepAlive, int serverKeepAlive, AuthenticationResult result,
+                                     Throwable error) {
+        if (state != State.CONNECTING || !channel.isActive()) {
+            return;
+        }
+        if (error != null || result == null) {
+            log.warn("client {}: authentication failed with an error, refusing", clientId, error);
+            refuse(ReasonCode.SERVER_UNAVAILABLE, "authentication error");
+            return;
+        }
+        if (!result.allowed()) {
+            refuse(result.reasonCode(), "authentication refused");
+            return;
+        }
+        identity = new ClientIdentity(clientId, username, result.authorizedPublish(), result.authorizedSubscribe());
+        if (keepAlive > 0) {
+            long idleSeconds = (keepAlive * 3L + 1) / 2;
+            channel.pipeline().addBefore(channel.pipeline().context(this).name(), "keepalive",
+                    new IdleStateHandler(idleSeconds, 0, 0, TimeUnit.SECONDS));
+        }
+        long expiry = sessionExpiry(connect);
+        SessionRegistry.SessionRequest request = new SessionRegistry.SessionRequest(clientId, version,
+                connect.cleanStart(), expiry);
+        services.registry().connect(request, this, (s, present) -> onSessionReady(s, present, assignedId,
+                serverKeepAlive));
+    }
+
+    private long sessionExpiry(InboundPacket.Connect connect) {
+        long max = services.config().sessions().maxSessionExpiry().toSeconds();
+        if (version.isV5()) {
+            return connect.sessionExpiryInterval() == 0xFFFFFFFFL && max >= 0xFFFFFFFFL ? 0xFFFFFFFFL
+                    : Math.min(connect.sessionExpiryInterval(), max);
+        }
+        return connect.cleanStart() ? 0 : services.config().sessions().persistentSessionExpiry().toSeconds();
+    }
+
+    /** On the session's owner thread: CONNACK, then what the session owes the client, in that order. */
+    private void onSessionReady(Session s, boolean sessionPresent, boolean assignedId, int serverKeepAlive) {
+        if (!channel.isActive()) {
+            services.registry().disconnected(s, this, version);
+            return;
+        }
+        MqttProperties properties = MqttProperties.NO_PROPERTIES;
+        if (version.isV5()) {
+            properties = connackProperties(assignedId, serverKeepAlive);
+        }
+        connackSent = true;
+        channel.writeAndFlush(OutboundPackets.connAck(version, ReasonCode.SUCCESS, sessionPresent, properties));
+        session = s;
+        s.attach(this);
+        services.metrics().connectionOpened();
+        services.clusterBus().announceConnect(clientId);
+        channel.eventLoop().execute(this::connected);
+        if (!channel.isActive()) {
+            services.registry().disconnected(s, this, version);
+        }
+    }
+
+    private MqttProperties connackProperties(boolean assignedId, int serverKeepAlive) {
+        MqttProperties p = new MqttProperties();
+        if (assignedId) {
+            p.add(new MqttProperties.StringProperty(0x12, clientId));
+        }
+        if (serverKeepAlive >= 0) {
+            p.add(new MqttProperties.IntegerProperty(0x13, serverKeepAlive));
+        }
+        p.add(new MqttProperties.IntegerProperty(0x21, limits.receiveMaximum()));
+        p.add(new MqttProperties.IntegerProperty(0x27, limits.maxPacketSize()));
+        p.add(new MqttProperties.IntegerProperty(0x22, limits.topicAliasMaximum()));
+        if (!services.config().sharedSubscriptions().enabled()) {
+            p.add(new MqttProperties.IntegerProperty(0x2A, 0));
+        }
+        return p;
+    }
+
+    private void connected() {
+        if (state != State.CONNECTING) {
+            return;
+        }
+        if (connectTimeout != null) {
+            connectTimeout.cancel(false);
+        }
+        state = State.CONNECTED;
+        while (!pending.isEmpty() && state == State.CONNECTED) {
+            MqttMessage m = pending.poll();
+            try {
+                dispatch(m);
+            } catch (ProtocolViolation v) {
+                violation(v);
+            } finally {
+                ReferenceCountUtil.release(m);
+            }
+        }
+    }
+
+    private void refuse(ReasonCode reason, String why) {
+        services.metrics().connectionRefused();
+        log.info("client {} ({}): CONNECT refused, {} (0x{})", clientId, channel.remoteAddress(), why,
+                Integer.toHexString(reason.value()));
+        sendConnackAndClose(reason);
+    }
+
+    private void sendConnackAndClose(ReasonCode reason) {
+        state = State.CLOSING;
+        channel.config().setAutoRead(false);
+        boolean canAnswer = version.isV5() || reason.v3ConnackCode() > 0;
+        if (canAnswer) {
+            channel.writeAndFlush(OutboundPackets.connAck(version, reason, false, MqttProperties.NO_PROPERTIES))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    private void readCodecVersion() {
+        MqttVersion v = channel.attr(CODEC_VERSION).get();
+        if (v != null) {
+            version = switch (v) {
+                case MQTT_3_1 -> ProtocolVersion.MQTT_3_1;
+                case MQTT_3_1_1 -> ProtocolVersion.MQTT_3_1_1;
+                case MQTT_5 -> ProtocolVersion.MQTT_5;
+            };
+        }
+    }
+
+    // ------------------------------------------------------------------ after CONNECT
+
+    private void dispatch(MqttMessage message) {
+        InboundPacket packet = services.adapter().adapt(message, version);
+        Session s = session;
+        if (packet instanceof InboundPacket.Publish p) {
+            InboundPacket.Publish resolved = resolveTopicAlias(p);
+            s.execute(() -> s.onPublish(resolved, this));
+        } else if (packet instanceof InboundPacket.Ack a) {
+            s.execute(() -> s.onAck(a, this));
+        } else if (packet instanceof InboundPacket.PingReq) {
+            channel.writeAndFlush(OutboundPackets.PINGRESP);
+        } else if (packet instanceof InboundPacket.Subscribe sub) {
+            s.execute(() -> s.onSubscribe(sub, this));
+        } else if (packet instanceof InboundPacket.Unsubscribe u) {
+            s.execute(() -> s.onUnsubscribe(u, this));
+        } else if (packet instanceof InboundPacket.Disconnect d) {
+            onDisconnect(d);
+        } else {
+            throw ProtocolViolation.protocolError("second CONNECT [MQTT-3.1.0-2]");
+        }
+    }
+
+    private InboundPacket.Publish resolveTopicAlias(InboundPacket.Publish p) {
+        ApplicationMessage m = p.message().withPublisher(clientId);
+        if (p.topicAlias() != 0) {
+            if (m.topic().isEmpty()) {
+                String topic = topicAliases.get(p.topicAlias());
+                if (topic == null) {
+                    throw ProtocolViolation.protocolError("topic alias " + p.topicAlias() + " has no topic yet");
+                }
+                m = m.withTopic(topic);
+            } else {
+                topicAliases.put(p.topicAlias(), m.topic());
+            }
+        }
+        return new InboundPacket.Publish(m, p.packetId(), p.dup(), p.topicAlias());
+    }
+
+    private void onDisconnect(InboundPacket.Disconnect d) {
+        if (d.sessionExpiryInterval() >= 0) {
+            if (connectSessionExpiry == 0 && d.sessionExpiryInterval() != 0) {
+                throw ProtocolViolation.protocolError(
+                        "DISCONNECT sets a session expiry after CONNECT set 0 [MQTT-3.14.2-2]");
+            }
+            Session s = session;
+            long expiry = d.sessionExpiryInterval();
+            ProtocolVersion v = version;
+            s.execute(() -> services.registry().updateExpiry(s, expiry, v));
+        }
+        // 0x04 asks for the will to be published all the same [MQTT-3.14.4-3]
+        graceful = d.reasonCode() != ReasonCode.DISCONNECT_WITH_WILL;
+        state = State.CLOSING;
+        channel.close();
+    }
+
+    private void publishWill(Session s, InboundPacket.Will w) {
+        ApplicationMessage message = w.message().withPublisher(clientId);
+        ClientIdentity who = identity;
+        s.execute(() -> {
+            // the will is authorized when it is published, not when it was set
+            if (who != null && !services.sessionServices().authorizer().canPublish(who, message.topic())) {
+                log.info("client {}: will to {} not authorized, dropped", clientId, message.topic());
+                return;
+            }
+            services.sessionServices().router().route(message);
+        });
+    }
+
+    // ------------------------------------------------------------------ ClientChannel
+
+    @Override
+    public ProtocolVersion protocolVersion() {
+        return version;
+    }
+
+    @Override
+    public ClientIdentity identity() {
+        return identity;
+    }
+
+    @Override
+    public void send(MqttMessage message) {
+        channel.writeAndFlush(message, channel.voidPromise());
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public int receiveMaximum() {
+        return receiveMaximum;
+    }
+
+    @Override
+    public int maximumPacketSize() {
+        return maximumPacketSize;
+    }
+
+    @Override
+    public void takenOver() {
+        channel.eventLoop().execute(() -> {
+            if (version.isV5()) {
+                closeWith(OutboundPackets.disconnect(ReasonCode.SESSION_TAKEN_OVER, MqttProperties.NO_PROPERTIES));
+            } else {
+                state = State.CLOSING;
+                channel.close();
+            }
+        });
+    }
+
+    @Override
+    public void abort(String why) {
+        log.warn("client {}: closing, {}", clientId, why);
+        channel.eventLoop().execute(() -> {
+            state = State.CLOSING;
+            channel.close();
+        });
+    }
+
+    /** Logs, counts and answers a protocol violation as the client's version allows, then closes. */
+    @Override
+    public void violation(ProtocolViolation v) {
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(() -> violation(v));
+            return;
+        }
+        if (state == State.CLOSING) {
+            return;
+        }
+        services.metrics().protocolViolation();
+        log.info("client {} ({}): {} -> closing with 0x{}", clientId.isEmpty() ? "?" : clientId,
+                channel.remoteAddress(), v.getMessage(), Integer.toHexString(v.reasonCode().value()));
+        if (!connackSent) {
+            sendConnackAndClose(v.reasonCode());
+        } else if (version.isV5()) {
+            closeWith(OutboundPackets.disconnect(v.reasonCode(), MqttProperties.NO_PROPERTIES));
+        } else {
+            state = State.CLOSING;
+            channel.config().setAutoRead(false);
+            channel.close();
+        }
+    }
+
+    /** Server-side shutdown of this connection (MQTT 5: DISCONNECT 0x8B first). */
+    public void shutdown() {
+        channel.eventLoop().execute(() -> {
+            if (state == State.CONNECTED && version.isV5()) {
+                closeWith(OutboundPackets.disconnect(ReasonCode.SERVER_SHUTTING_DOWN, MqttProperties.NO_PROPERTIES));
+            } else {
+                state = State.CLOSING;
+                channel.close();
+            }
+        });
+    }
+
+    private void closeWith(MqttMessage disconnect) {
+        state = State.CLOSING;
+        channel.config().setAutoRead(false);
+        channel.writeAndFlush(disconnect).addListener(ChannelFutureListener.CLOSE);
+    }
+}

@@ -1,0 +1,13 @@
+package io.mqttx.broker.routing;
+
+/** Something the router delivers to: a session, online or not. */
+public interface Subscriber {
+
+    String clientId();
+
+    /**
+     * Accepts a delivery. Called on the publisher's thread: an implementation records what must be durable before
+     * the publisher is acknowledged, then hands the rest to its own thread.
+     */
+    void deliver(Delivery delivery);
+}

@@ -1,0 +1,544 @@
+package io.mqttx.broker.session;
+
+import io.mqttx.broker.config.BrokerConfig;
+import io.mqttx.broker.protocol.ApplicationMessage;
+import io.mqttx.broker.protocol.InboundPacket;
+import io.mqttx.broker.protocol.InboundPacket.AckType;
+import io.mqttx.broker.protocol.OutboundPackets;
+import io.mqttx.broker.protocol.ProtocolVersion;
+import io.mqttx.broker.protocol.ProtocolViolation;
+import io.mqttx.broker.protocol.ReasonCode;
+import io.mqttx.broker.protocol.Subscription;
+import io.mqttx.broker.routing.Delivery;
+import io.mqttx.broker.routing.Subscriber;
+import io.mqttx.broker.routing.Topics;
+import io.mqttx.broker.store.QueuedMessage;
+import io.mqttx.broker.store.QueuedMessage.Phase;
+import io.mqttx.broker.store.SessionState;
+import io.mqttx.broker.store.SessionStore.StoredSubscription;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state of one client id: subscriptions, the outbound queue and in-flight window, inbound QoS 2 packet ids.
+ * Every field is read and written on the session's owner thread only ({@link #owner}); other threads reach it
+ * through {@link #execute}. Persistent sessions mirror their state into the store, and survive their connection
+ * until they expire.
+ */
+public final class Session implements Subscriber {
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+    private static final long NEVER_EXPIRES = 0xFFFFFFFFL;
+
+    private final String clientId;
+    private final EventExecutor owner;
+    private final SessionServices services;
+    private final BrokerConfig.Limits limits;
+    private final AtomicLong sequences = new AtomicLong();
+
+    /** Read on publishers' threads to decide whether a delivery goes to the store first. */
+    private volatile boolean persistent;
+    private long expiryIntervalSeconds;
+    private ClientChannel channel;
+    private ScheduledFuture<?> expiryTask;
+    private Runnable onExpired = () -> { };
+    private boolean discarded;
+
+    private final Map<String, StoredSubscription> subscriptions = new HashMap<>();
+    private final ArrayDeque<QueuedMessage> queue = new ArrayDeque<>();
+    private final LinkedHashMap<Integer, QueuedMessage> inflight = new LinkedHashMap<>();
+    private final Set<Integer> awaitingRelease = new HashSet<>();
+    private int nextPacketId = 1;
+
+    Session(String clientId, EventExecutor owner, SessionServices services) {
+        this.clientId = clientId;
+        this.owner = owner;
+        this.services = services;
+        this.limits = services.config().limits();
+    }
+
+    @Override
+    public String clientId() {
+        return clientId;
+    }
+
+    EventExecutor owner() {
+        return owner;
+    }
+
+    boolean isPersistent() {
+        return persistent;
+    }
+
+    boolean isConnected() {
+        return channel != null;
+    }
+
+    ClientChannel channel() {
+        return channel;
+    }
+
+    boolean isDiscarded() {
+        return discarded;
+    }
+
+    /** Runs a task on the owner thread: at once if already there. */
+    public void execute(Runnable task) {
+        if (owner.inEventLoop()) {
+            task.run();
+        } else {
+            owner.execute(task);
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle (owner thread)
+
+    /** Sets whether the session outlives its connection, and for how long (seconds; 0 = clean). */
+    void configure(long expirySeconds, ProtocolVersion version) {
+        boolean wasPersistent = persistent;
+        expiryIntervalSeconds = expirySeconds;
+        persistent = expirySeconds > 0;
+        if (persistent) {
+            services.store().sessions().saveSession(new SessionState(clientId, version, expirySeconds, 0));
+        } else if (wasPersistent) {
+            services.store().sessions().deleteSession(clientId);
+        }
+    }
+
+    /** Attaches a new connection: re-sends what was in flight with the original packet ids, then the queue. */
+    public void attach(ClientChannel newChannel) {
+        cancelExpiry();
+        channel = newChannel;
+        for (QueuedMessage m : inflight.values()) {
+            if (m.phase() == Phase.RELEASED) {
+                newChannel.send(OutboundPackets.ack(AckType.PUBREL, m.packetId(), ReasonCode.SUCCESS));
+            } else {
+                transmit(m, true);
+            }
+        }
+        pump();
+    }
+
+    /**
+     * Detaches the connection if it is still the current one.
+     *
+     * @return true if the session should now be discarded (it is not persistent)
+     */
+    boolean detach(ClientChannel closed, ProtocolVersion version) {
+        if (channel != closed) {
+            return false;
+        }
+        channel = null;
+        if (!persistent) {
+            return true;
+        }
+        services.store().sessions().saveSession(
+                new SessionState(clientId, version, expiryIntervalSeconds, System.currentTimeMillis()));
+        scheduleExpiry(expiryIntervalSeconds);
+        return false;
+    }
+
+    void scheduleExpiry(long remainingSeconds) {
+        if (remainingSeconds >= NEVER_EXPIRES || discarded) {
+            return;
+        }
+        cancelExpiry();
+        expiryTask = owner.schedule(this::expire, remainingSeconds, TimeUnit.SECONDS);
+    }
+
+    private void cancelExpiry() {
+        if (expiryTask != null) {
+            expiryTask.cancel(false);
+            expiryTask = null;
+        }
+    }
+
+    void onExpired(Runnable action) {
+        onExpired = action;
+    }
+
+    /** Changes the expiry interval, as an MQTT 5 DISCONNECT may. */
+    void updateExpiry(long expirySeconds, ProtocolVersion version) {
+        configure(expirySeconds, version);
+    }
+
+    private void expire() {
+        expiryTask = null;
+        if (channel == null && !discarded) {
+            log.info("session {} expired after {} s offline", clientId, expiryIntervalSeconds);
+            onExpired.run();
+        }
+    }
+
+    /** Drops every subscription and message; the session object is not used again. */
+    void discard() {
+        if (discarded) {
+            return;
+        }
+        discarded = true;
+        channel = null;
+        cancelExpiry();
+        for (String filter : subscriptions.keySet()) {
+            services.router().tree().unsubscribe(clientId, filter);
+        }
+        subscriptions.clear();
+        queue.clear();
+        inflight.clear();
+        awaitingRelease.clear();
+        if (persistent) {
+            services.store().sessions().deleteSession(clientId);
+        }
+    }
+
+    /** Restores what the store kept of this session after a restart (before any client connects). */
+    void restore(long expirySeconds, List<StoredSubscription> stored, List<QueuedMessage> messages,
+                 List<Integer> awaiting) {
+        expiryIntervalSeconds = expirySeconds;
+        persistent = true;
+        for (StoredSubscription s : stored) {
+            subscriptions.put(s.subscription().topicFilter(), s);
+            services.router().tree().subscribe(this, s.subscription(), s.subscriptionIdentifier());
+        }
+        long maxSequence = 0;
+        for (QueuedMessage m : messages) {
+            maxSequence = Math.max(maxSequence, m.sequence());
+            if (m.phase() == Phase.QUEUED || m.packetId() == 0) {
+                queue.add(m);
+            } else {
+                inflight.put(m.packetId(), m);
+            }
+        }
+        sequences.set(maxSequence);
+        awaitingRelease.addAll(awaiting);
+    }
+
+    // ---------------------------------------------------------------- outbound
+
+    /**
+     * Called on the publisher's thread. A QoS 1/2 message for a persistent session is appended to the store here,
+     * so that the publisher's commit covers it; the rest happens on the owner thread.
+     */
+    @Override
+    public void deliver(Delivery delivery) {
+        QueuedMessage entry = new QueuedMessage(sequences.incrementAndGet(), delivery.messageId(),
+                delivery.message(), delivery.qos(), delivery.retain(), delivery.subscriptionIds(), 0, Phase.QUEUED);
+        boolean stored = delivery.qos() > 0 && persistent;
+        if (stored) {
+            services.store().queues().append(clientId, entry);
+        }
+        execute(() -> enqueue(entry, stored));
+    }
+
+    private void enqueue(QueuedMessage m, boolean stored) {
+        if (discarded) {
+            return;
+        }
+        if (m.qos() == 0) {
+            if (channel != null && channel.isWritable()) {
+                transmit(m, false);
+            } else {
+                services.metrics().messageDropped();
+            }
+            return;
+        }
+        if (!stored && persistent) {
+            // the session became persistent after the publisher looked: keep the store complete
+            services.store().queues().append(clientId, m);
+        }
+        if (channel != null && queue.isEmpty() && inflight.size() < window()) {
+            sendNew(m);
+            return;
+        }
+        if (channel == null && !persistent) {
+            services.metrics().messageDropped();
+            return;
+        }
+        if (queue.size() >= limits.maxQueuedMessages()) {
+            QueuedMessage dropped = queue.poll();
+            forget(dropped);
+            services.metrics().messageDropped();
+            log.debug("session {}: queue full ({}), dropped the oldest message", clientId, limits.maxQueuedMessages());
+        }
+        queue.add(m);
+    }
+
+    private int window() {
+        return Math.min(limits.maxInflight(), channel == null ? limits.maxInflight() : channel.receiveMaximum());
+    }
+
+    private void pump() {
+        while (channel != null && !queue.isEmpty() && inflight.size() < window()) {
+            sendNew(queue.poll());
+        }
+    }
+
+    private void sendNew(QueuedMessage m) {
+        long now = System.currentTimeMillis();
+        if (m.message().isExpired(now)) {
+            forget(m);
+            services.metrics().messageDropped();
+            return;
+        }
+        int packetId = allocatePacketId();
+        QueuedMessage flying = m.inFlight(packetId, Phase.PUBLISHED);
+        inflight.put(packetId, flying);
+        if (persistent) {
+            services.store().queues().updateFlight(clientId, m.sequence(), packetId, Phase.PUBLISHED);
+        }
+        transmit(flying, false);
+    }
+
+    private int allocatePacketId() {
+        while (true) {
+            int id = nextPacketId;
+            nextPacketId = id == 65535 ? 1 : id + 1;
+            if (!inflight.containsKey(id)) {
+                return id;
+            }
+        }
+    }
+
+    private void transmit(QueuedMessage m, boolean dup) {
+        ApplicationMessage message = m.message();
+        if (!services.authorizer().canReceive(channel.identity(), message.topic())) {
+            if (m.qos() > 0) {
+                inflight.remove(m.packetId());
+                forget(m);
+            }
+            services.metrics().messageDropped();
+            return;
+        }
+        MqttProperties properties = channel.protocolVersion().isV5()
+                ? OutboundPackets.publishProperties(message, m.subscriptionIds(), System.currentTimeMillis())
+                : MqttProperties.NO_PROPERTIES;
+        channel.send(OutboundPackets.publish(message, m.qos(), m.retain(), dup, m.packetId(), properties));
+        services.metrics().messageSent();
+    }
+
+    /** Removes a queued or in-flight message from the store. */
+    private void forget(QueuedMessage m) {
+        if (persistent) {
+            services.store().queues().remove(clientId, m.sequence());
+        }
+    }
+
+    // ---------------------------------------------------------------- inbound (owner thread)
+
+    public void onPublish(InboundPacket.Publish publish, ClientChannel from) {
+        ApplicationMessage message = publish.message();
+        int qos = message.qos();
+        int packetId = publish.packetId();
+        services.metrics().messageReceived();
+        if (qos == 2 && awaitingRelease.contains(packetId)) {
+            // a re-sent PUBLISH whose PUBREC got lost: acknowledge again, never route twice [MQTT-4.3.3-10]
+            from.send(OutboundPackets.ack(AckType.PUBREC, packetId, ReasonCode.SUCCESS));
+            return;
+        }
+        if (!services.authorizer().canPublish(from.identity(), message.topic())) {
+            log.info("client {} may not publish to {}", clientId, message.topic());
+            if (qos > 0) {
+                // 3.1.1 has no negative ack: the positive one tells the client to stop re-sending [MQTT-3.3.5-2]
+                from.send(OutboundPackets.ack(qos == 1 ? AckType.PUBACK : AckType.PUBREC, packetId,
+                        ReasonCode.NOT_AUTHORIZED));
+            }
+            return;
+        }
+        if (qos == 2 && awaitingRelease.size() >= limits.maxAwaitingRel()) {
+            from.violation(new ProtocolViolation(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED,
+                    "more than " + limits.maxAwaitingRel() + " QoS 2 messages awaiting PUBREL"));
+            return;
+        }
+        int matched = services.router().route(message);
+        if (qos == 0) {
+            return;
+        }
+        ReasonCode reason = matched == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
+        if (qos == 2) {
+            awaitingRelease.add(packetId);
+            if (persistent) {
+                services.store().queues().addAwaitingRelease(clientId, packetId);
+            }
+        }
+        AckType ack = qos == 1 ? AckType.PUBACK : AckType.PUBREC;
+        afterCommit(from, () -> from.send(OutboundPackets.ack(ack, packetId, reason)));
+    }
+
+    /** Runs {@code action} once the store has made durable everything written so far. */
+    private void afterCommit(ClientChannel from, Runnable action) {
+        if (services.store().commitsImmediately()) {
+            action.run();
+            return;
+        }
+        services.store().commit().whenComplete((ok, error) -> execute(() -> {
+            if (error != null) {
+                log.error("store commit failed; closing {} unacknowledged", clientId, error);
+                from.abort("store commit failed");
+            } else {
+                action.run();
+            }
+        }));
+    }
+
+    public void onAck(InboundPacket.Ack ack, ClientChannel from) {
+        int packetId = ack.packetId();
+        switch (ack.type()) {
+            case PUBREL -> {
+                boolean known = awaitingRelease.remove(packetId);
+                if (known && persistent) {
+                    services.store().queues().removeAwaitingRelease(clientId, packetId);
+                }
+                ReasonCode reason = known ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
+                afterCommit(from, () -> from.send(OutboundPackets.ack(AckType.PUBCOMP, packetId, reason)));
+            }
+            case PUBACK -> {
+                QueuedMessage m = inflight.get(packetId);
+                if (m == null) {
+                    return; // a late ack of a message already settled: nothing to do
+                }
+                if (m.qos() != 1) {
+                    from.violation(ProtocolViolation.protocolError("PUBACK for a QoS 2 message " + packetId));
+                    return;
+                }
+                settle(packetId, m);
+            }
+            case PUBREC -> {
+                QueuedMessage m = inflight.get(packetId);
+                if (m == null) {
+                    from.send(OutboundPackets.ack(AckType.PUBREL, packetId, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND));
+                    return;
+                }
+                if (m.qos() != 2) {
+                    from.violation(ProtocolViolation.protocolError("PUBREC for a QoS 1 message " + packetId));
+                    return;
+                }
+                if (ack.reasonCode().isError()) {
+                    settle(packetId, m); // the receiver refused it: the flow ends here [MQTT-4.3.3]
+                    return;
+                }
+                inflight.put(packetId, m.inFlight(packetId, Phase.RELEASED));
+                if (persistent) {
+                    services.store().queues().updateFlight(clientId, m.sequence(), packetId, Phase.RELEASED);
+                }
+                from.send(OutboundPackets.ack(AckType.PUBREL, packetId, ReasonCode.SUCCESS));
+            }
+            case PUBCOMP -> {
+                QueuedMessage m = inflight.get(packetId);
+                if (m == null) {
+                    return;
+                }
+                if (m.phase() != Phase.RELEASED) {
+                    from.violation(ProtocolViolation.protocolError("PUBCOMP before PUBREC for " + packetId));
+                    return;
+                }
+                settle(packetId, m);
+            }
+        }
+    }
+
+    private void settle(int packetId, QueuedMessage m) {
+        inflight.remove(packetId);
+        forget(m);
+        pump();
+    }
+
+    public void onSubscribe(InboundPacket.Subscribe subscribe, ClientChannel from) {
+        BrokerConfig config = services.config();
+        List<ReasonCode> codes = new ArrayList<>(subscribe.subscriptions().size());
+        List<Subscription> retainedWanted = new ArrayList<>();
+        for (Subscription s : subscribe.subscriptions()) {
+            ReasonCode code = checkSubscription(s, from, config);
+            if (code == null) {
+                boolean isNew = services.router().tree().subscribe(this, s, subscribe.subscriptionIdentifier());
+                subscriptions.put(s.topicFilter(), new StoredSubscription(s, subscribe.subscriptionIdentifier()));
+                if (persistent) {
+                    services.store().sessions().saveSubscription(clientId, s, subscribe.subscriptionIdentifier());
+                }
+                code = ReasonCode.grantedQos(s.qos());
+                boolean shared = Topics.isShared(s.topicFilter());
+                if (!shared && (s.retainHandling() == 0 || (s.retainHandling() == 1 && isNew))) {
+                    retainedWanted.add(s);
+                }
+            }
+            codes.add(code);
+        }
+        from.send(OutboundPackets.subAck(from.protocolVersion(), subscribe.packetId(), codes));
+        long now = System.currentTimeMillis();
+        for (Subscription s : retainedWanted) {
+            for (ApplicationMessage m : services.router().retained().matching(s.topicFilter(), now)) {
+                if (!services.authorizer().canReceive(from.identity(), m.topic())) {
+                    continue;
+                }
+                List<Integer> ids = subscribe.subscriptionIdentifier() == 0 ? List.of()
+                        : List.of(subscribe.subscriptionIdentifier());
+                deliver(new Delivery(services.router().nextMessageId(), m, Math.min(m.qos(), s.qos()), true, ids,
+                        null));
+            }
+        }
+    }
+
+    /** Null if the subscription is accepted, else the SUBACK failure code. */
+    private ReasonCode checkSubscription(Subscription s, ClientChannel from, BrokerConfig config) {
+        String filter = s.topicFilter();
+        String authorizedFilter = filter;
+        if (Topics.isShared(filter)) {
+            if (!config.sharedSubscriptions().enabled()) {
+                return ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED;
+            }
+            try {
+                authorizedFilter = Topics.parseShared(filter, limits.maxTopicLevels()).filter();
+            } catch (IllegalArgumentException e) {
+                log.info("client {}: invalid shared subscription '{}': {}", clientId, filter, e.getMessage());
+                return ReasonCode.TOPIC_FILTER_INVALID;
+            }
+            if (s.noLocal()) {
+                from.violation(ProtocolViolation.protocolError("No Local on a shared subscription [MQTT-3.8.3-4]"));
+                return ReasonCode.PROTOCOL_ERROR;
+            }
+        } else {
+            String why = Topics.checkTopicFilter(filter, limits.maxTopicLevels());
+            if (why != null) {
+                log.info("client {}: invalid topic filter '{}': {}", clientId, filter, why);
+                return ReasonCode.TOPIC_FILTER_INVALID;
+            }
+        }
+        if (!services.authorizer().canSubscribe(from.identity(), authorizedFilter)) {
+            log.info("client {} may not subscribe to {}", clientId, filter);
+            return ReasonCode.NOT_AUTHORIZED;
+        }
+        return null;
+    }
+
+    public void onUnsubscribe(InboundPacket.Unsubscribe unsubscribe, ClientChannel from) {
+        List<ReasonCode> codes = new ArrayList<>(unsubscribe.topicFilters().size());
+        for (String filter : unsubscribe.topicFilters()) {
+            boolean existed = subscriptions.remove(filter) != null;
+            services.router().tree().unsubscribe(clientId, filter);
+            if (existed && persistent) {
+                services.store().sessions().deleteSubscription(clientId, filter);
+            }
+            codes.add(existed ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED);
+        }
+        from.send(OutboundPackets.unsubAck(unsubscribe.packetId(), codes));
+    }
+
+    /** For tests and $SYS: messages waiting behind the window, and in flight. */
+    int queuedCount() {
+        return queue.size();
+    }
+
+    int inflightCount() {
+        return inflight.size();
+    }
+}

@@ -1,0 +1,33 @@
+package io.mqttx.broker.store;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The store SPI: small interfaces per aggregate, and one durability barrier. Implementations: memory (tests and
+ * {@code enable-test-mode}) and embedded (RocksDB, the default); each passes the same contract tests.
+ *
+ * <p>Writes are cheap and never block on I/O; {@link #commit()} tells when everything written before it is as
+ * durable as the implementation promises. The broker acknowledges a QoS 1/2 PUBLISH only when that future completes.
+ */
+public interface BrokerStore extends AutoCloseable {
+
+    SessionStore sessions();
+
+    MessageQueueStore queues();
+
+    RetainedStore retained();
+
+    /**
+     * Completes once every write issued before this call is durable. Callers must not assume on which thread it
+     * completes: they hop back to their own.
+     */
+    CompletableFuture<Void> commit();
+
+    /** True when {@link #commit()} always returns an already completed future (nothing to wait for). */
+    default boolean commitsImmediately() {
+        return false;
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,59 @@
+package io.mqttx.broker.transport;
+
+import io.mqttx.broker.config.ListenerConfig;
+import io.mqttx.broker.connection.ConnectionServices;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One bound server socket, as a listener config describes it. */
+public final class MqttListener implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MqttListener.class);
+
+    private final ListenerConfig config;
+    private Channel serverChannel;
+
+    public MqttListener(ListenerConfig config) {
+        this.config = config;
+    }
+
+    /** Binds the port; throws if it cannot, so a broker never runs without a listener it was told to open. */
+    public void bind(Transports transports, EventLoopGroup boss, EventLoopGroup workers, int soBacklog,
+                     ConnectionServices services, ChannelGroup channels) throws InterruptedException {
+        if (config.transport() != ListenerConfig.Transport.TCP || config.tls() != null) {
+            throw new IllegalArgumentException("listener '" + config.name() + "': only plain TCP is built so far");
+        }
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(transports.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, soBacklog)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 1024 * 1024))
+                .childHandler(new MqttChannelInitializer(services, channels));
+        serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
+        log.info("listening for MQTT ({}) on {}", config.name(), serverChannel.localAddress());
+    }
+
+    public ListenerConfig config() {
+        return config;
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+    }
+}
