@@ -16,6 +16,7 @@ import io.mqttx.broker.session.SessionServices;
 import io.mqttx.broker.store.BrokerStore;
 import io.mqttx.broker.store.memory.MemoryBrokerStore;
 import io.mqttx.broker.sys.BrokerMetrics;
+import io.mqttx.broker.sys.SysTopics;
 import io.mqttx.broker.transport.MqttListener;
 import io.mqttx.broker.transport.Transports;
 import io.netty.channel.Channel;
@@ -50,6 +51,7 @@ public final class MqttBroker implements AutoCloseable {
     private ChannelGroup channels;
     private SessionRegistry registry;
     private Router router;
+    private SysTopics sysTopics;
     private boolean started;
     private boolean closed;
 
@@ -81,7 +83,8 @@ public final class MqttBroker implements AutoCloseable {
 
         TopicTree tree = new TopicTree(config.sharedSubscriptions().strategy());
         router = new Router(tree, new RetainedMessages(store.retained()), clusterBus, store.queues().maxMessageId());
-        SessionServices sessionServices = new SessionServices(config, router, store, authorizer, metrics);
+        sysTopics = new SysTopics(config, metrics, router, System::currentTimeMillis);
+        SessionServices sessionServices = new SessionServices(config, router, store, authorizer, metrics, sysTopics);
         List<EventExecutor> owners = new ArrayList<>();
         workerGroup.forEach(owners::add);
         registry = new SessionRegistry(owners, sessionServices);
@@ -102,6 +105,7 @@ public final class MqttBroker implements AutoCloseable {
             close();
             throw e;
         }
+        sysTopics.start(workerGroup.next());
         log.info("mqttx {} ({}) started in {} ms: {} sessions and {} retained messages restored", config.version(),
                 config.brokerId(), (System.nanoTime() - t0) / 1_000_000, restored, router.retained().size());
         return this;
@@ -147,6 +151,9 @@ public final class MqttBroker implements AutoCloseable {
         closed = true;
         for (MqttListener l : listeners) {
             l.close();
+        }
+        if (sysTopics != null) {
+            sysTopics.close();
         }
         if (channels != null) {
             for (Channel ch : channels) {

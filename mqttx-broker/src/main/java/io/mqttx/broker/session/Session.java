@@ -16,6 +16,7 @@ import io.mqttx.broker.store.QueuedMessage;
 import io.mqttx.broker.store.QueuedMessage.Phase;
 import io.mqttx.broker.store.SessionState;
 import io.mqttx.broker.store.SessionStore.StoredSubscription;
+import io.mqttx.broker.sys.SysTopics;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -144,10 +145,21 @@ public final class Session implements Subscriber {
         if (!persistent) {
             return true;
         }
+        dropSysSubscriptions();
         services.store().sessions().saveSession(
                 new SessionState(clientId, version, expiryIntervalSeconds, System.currentTimeMillis()));
         scheduleExpiry(expiryIntervalSeconds);
         return false;
+    }
+
+    private void dropSysSubscriptions() {
+        subscriptions.keySet().removeIf(filter -> {
+            if (SysTopics.isSys(filter)) {
+                services.router().tree().unsubscribe(clientId, filter);
+                return true;
+            }
+            return false;
+        });
     }
 
     void scheduleExpiry(long remainingSeconds) {
@@ -346,7 +358,9 @@ public final class Session implements Subscriber {
             from.send(OutboundPackets.ack(AckType.PUBREC, packetId, ReasonCode.SUCCESS));
             return;
         }
-        if (!services.authorizer().canPublish(from.identity(), message.topic())) {
+        if (SysTopics.isSys(message.topic())
+                || !services.authorizer().canPublish(from.identity(), message.topic())) {
+            // $SYS belongs to the broker: no client publishes there [MQTT-4.7.2-1 note]
             log.info("client {} may not publish to {}", clientId, message.topic());
             if (qos > 0) {
                 // 3.1.1 has no negative ack: the positive one tells the client to stop re-sending [MQTT-3.3.5-2]
@@ -462,7 +476,8 @@ public final class Session implements Subscriber {
             if (code == null) {
                 boolean isNew = services.router().tree().subscribe(this, s, subscribe.subscriptionIdentifier());
                 subscriptions.put(s.topicFilter(), new StoredSubscription(s, subscribe.subscriptionIdentifier()));
-                if (persistent) {
+                // $SYS subscriptions live as long as the connection and are never stored
+                if (persistent && !SysTopics.isSys(s.topicFilter())) {
                     services.store().sessions().saveSubscription(clientId, s, subscribe.subscriptionIdentifier());
                 }
                 code = ReasonCode.grantedQos(s.qos());
@@ -474,6 +489,12 @@ public final class Session implements Subscriber {
             codes.add(code);
         }
         from.send(OutboundPackets.subAck(from.protocolVersion(), subscribe.packetId(), codes));
+        for (int i = 0; i < codes.size(); i++) {
+            if (!codes.get(i).isError()) {
+                Subscription s = subscribe.subscriptions().get(i);
+                services.sysTopics().onSubscribed(this, s.topicFilter(), s.qos());
+            }
+        }
         long now = System.currentTimeMillis();
         for (Subscription s : retainedWanted) {
             for (ApplicationMessage m : services.router().retained().matching(s.topicFilter(), now)) {
