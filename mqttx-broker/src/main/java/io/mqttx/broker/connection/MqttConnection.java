@@ -63,6 +63,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private InboundPacket.Will will;
     private boolean graceful;
     private long connectSessionExpiry;
+    private boolean requestResponseInformation;
     private int receiveMaximum = 65535;
     private int maximumPacketSize = Integer.MAX_VALUE;
     private final Map<Integer, String> topicAliases = new HashMap<>();
@@ -150,7 +151,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (s != null) {
             services.metrics().connectionClosed();
             if (will != null && !graceful) {
-                publishWill(s, will);
+                InboundPacket.Will w = will;
+                s.execute(() -> s.scheduleWill(w.delaySeconds(), () -> publishWill(s, w)));
             }
             services.registry().disconnected(s, this, version);
         }
@@ -192,6 +194,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         receiveMaximum = connect.receiveMaximum();
         maximumPacketSize = connect.maximumPacketSize();
         connectSessionExpiry = connect.sessionExpiryInterval();
+        requestResponseInformation = connect.requestResponseInformation();
         will = connect.will();
         state = State.CONNECTING;
 
@@ -277,6 +280,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         p.add(new MqttProperties.IntegerProperty(0x22, limits.topicAliasMaximum()));
         if (!services.config().sharedSubscriptions().enabled()) {
             p.add(new MqttProperties.IntegerProperty(0x2A, 0));
+        }
+        if (requestResponseInformation) {
+            // the basis clients build response topics on; one per client, so requesters do not collide
+            p.add(new MqttProperties.StringProperty(0x1A, "mqttx/response/" + clientId));
         }
         return p;
     }

@@ -125,6 +125,68 @@ public final class OutboundPackets {
         return out;
     }
 
+    /**
+     * The size in bytes of the PUBLISH {@link #publish} would encode, to honour a client's Maximum Packet Size
+     * [MQTT-3.1.2-24] without encoding it first.
+     */
+    public static long publishSize(ApplicationMessage message, int qos, boolean v5, List<Integer> subscriptionIds) {
+        long remaining = 2L + utf8Length(message.topic()) + (qos > 0 ? 2 : 0) + message.payload().length;
+        if (v5) {
+            long props = 0;
+            MessageProperties p = message.properties();
+            if (p.payloadFormatIndicator() != null) {
+                props += 2;
+            }
+            if (message.expiresAtMillis() != 0) {
+                props += 5;
+            }
+            if (p.contentType() != null) {
+                props += 3 + utf8Length(p.contentType());
+            }
+            if (p.responseTopic() != null) {
+                props += 3 + utf8Length(p.responseTopic());
+            }
+            if (p.correlationData() != null) {
+                props += 3 + p.correlationData().length;
+            }
+            for (Integer id : subscriptionIds) {
+                props += 1 + varIntSize(id);
+            }
+            for (UserProperty u : p.userProperties()) {
+                props += 5 + utf8Length(u.name()) + utf8Length(u.value());
+            }
+            remaining += varIntSize(props) + props;
+        }
+        return 1 + varIntSize(remaining) + remaining;
+    }
+
+    private static int varIntSize(long value) {
+        int n = 1;
+        while (value >= 128) {
+            value >>= 7;
+            n++;
+        }
+        return n;
+    }
+
+    private static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
     private static MqttFixedHeader fixed(MqttMessageType type, MqttQoS qos) {
         return new MqttFixedHeader(type, false, qos, false, 0);
     }

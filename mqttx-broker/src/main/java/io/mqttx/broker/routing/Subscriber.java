@@ -10,4 +10,9 @@ public interface Subscriber {
      * the publisher is acknowledged, then hands the rest to its own thread.
      */
     void deliver(Delivery delivery);
+
+    /** Whether a client is connected now: shared groups prefer members that are. */
+    default boolean isOnline() {
+        return true;
+    }
 }

@@ -239,15 +239,29 @@ public final class TopicTree {
             return members.removeIf(e -> e.subscriber.clientId().equals(clientId));
         }
 
+        /**
+         * Chooses the member for one message: among the members online now, by the strategy; only when none is
+         * online, among all (the message then waits in a persistent member's session).
+         */
         Entry pick(ShareStrategy strategy, String publisherId) {
             Object[] snapshot = members.toArray();
             if (snapshot.length == 0) {
                 return null;
             }
+            int online = 0;
+            for (Object o : snapshot) {
+                if (((Entry) o).subscriber.isOnline()) {
+                    snapshot[online++] = o;
+                }
+            }
+            int n = online > 0 ? online : snapshot.length;
+            if (online == 0) {
+                snapshot = members.toArray();
+            }
             int index = switch (strategy) {
-                case ROUND -> Math.floorMod(next.getAndIncrement(), snapshot.length);
-                case RANDOM -> ThreadLocalRandom.current().nextInt(snapshot.length);
-                case HASH -> Math.floorMod(publisherId == null ? 0 : publisherId.hashCode(), snapshot.length);
+                case ROUND -> Math.floorMod(next.getAndIncrement(), n);
+                case RANDOM -> ThreadLocalRandom.current().nextInt(n);
+                case HASH -> Math.floorMod(publisherId == null ? 0 : publisherId.hashCode(), n);
             };
             return (Entry) snapshot[index];
         }

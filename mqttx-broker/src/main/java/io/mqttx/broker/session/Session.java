@@ -52,9 +52,15 @@ public final class Session implements Subscriber {
     /** Read on publishers' threads to decide whether a delivery goes to the store first. */
     private volatile boolean persistent;
     private long expiryIntervalSeconds;
-    private ClientChannel channel;
+    /** Written on the owner thread; read elsewhere only for {@link #isOnline()}. */
+    private volatile ClientChannel channel;
     private ScheduledFuture<?> expiryTask;
     private Runnable onExpired = () -> { };
+    private ScheduledFuture<?> willTask;
+    private Runnable pendingWill;
+    private int pendingAcks;
+    /** Sequence numbers of queued/in-flight messages that came through a shared subscription, by its filter. */
+    private final Map<Long, String> sharedFilters = new HashMap<>();
     private boolean discarded;
 
     private final Map<String, StoredSubscription> subscriptions = new HashMap<>();
@@ -84,6 +90,11 @@ public final class Session implements Subscriber {
     }
 
     boolean isConnected() {
+        return channel != null;
+    }
+
+    @Override
+    public boolean isOnline() {
         return channel != null;
     }
 
@@ -121,6 +132,7 @@ public final class Session implements Subscriber {
     /** Attaches a new connection: re-sends what was in flight with the original packet ids, then the queue. */
     public void attach(ClientChannel newChannel) {
         cancelExpiry();
+        cancelWill(); // the client is back within the Will Delay Interval [MQTT-3.1.3-9]
         channel = newChannel;
         for (QueuedMessage m : inflight.values()) {
             if (m.phase() == Phase.RELEASED) {
@@ -142,6 +154,7 @@ public final class Session implements Subscriber {
             return false;
         }
         channel = null;
+        redistributeShared();
         if (!persistent) {
             return true;
         }
@@ -150,6 +163,84 @@ public final class Session implements Subscriber {
                 new SessionState(clientId, version, expiryIntervalSeconds, System.currentTimeMillis()));
         scheduleExpiry(expiryIntervalSeconds);
         return false;
+    }
+
+    /**
+     * Hands the messages this client got through shared subscriptions and has not acknowledged (or not yet been
+     * sent) to another online member of the same group. Without one, they stay here.
+     */
+    private void redistributeShared() {
+        if (sharedFilters.isEmpty()) {
+            return;
+        }
+        List<QueuedMessage> candidates = new ArrayList<>();
+        for (QueuedMessage m : inflight.values()) {
+            if (m.phase() == Phase.PUBLISHED && sharedFilters.containsKey(m.sequence())) {
+                candidates.add(m);
+            }
+        }
+        for (QueuedMessage m : queue) {
+            if (sharedFilters.containsKey(m.sequence())) {
+                candidates.add(m);
+            }
+        }
+        for (QueuedMessage m : candidates) {
+            String filter = sharedFilters.get(m.sequence());
+            Subscriber other = otherOnlineMember(filter);
+            if (other == null) {
+                continue;
+            }
+            if (m.packetId() != 0 && inflight.get(m.packetId()) == m) {
+                inflight.remove(m.packetId());
+            } else {
+                queue.remove(m);
+            }
+            forget(m);
+            other.deliver(new Delivery(m.messageId(), m.message(), m.qos(), m.retain(), m.subscriptionIds(), filter));
+        }
+    }
+
+    private Subscriber otherOnlineMember(String sharedFilter) {
+        List<Subscriber> online = new ArrayList<>();
+        for (Subscriber s : services.router().tree().sharedMembers(sharedFilter)) {
+            if (s != this && s.isOnline()) {
+                online.add(s);
+            }
+        }
+        return online.isEmpty() ? null
+                : online.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(online.size()));
+    }
+
+    /**
+     * The connection ended without DISCONNECT and its will has a delay: publish it when the delay or the session
+     * ends, whichever comes first, unless the client reconnects before [MQTT-3.1.2-8, 3.1.3.2.2].
+     */
+    public void scheduleWill(long delaySeconds, Runnable publish) {
+        long delay = Math.min(delaySeconds, persistent ? expiryIntervalSeconds : 0);
+        if (delay <= 0 || discarded) {
+            publish.run();
+            return;
+        }
+        cancelWill();
+        pendingWill = publish;
+        willTask = owner.schedule(this::firePendingWill, delay, TimeUnit.SECONDS);
+    }
+
+    private void firePendingWill() {
+        Runnable will = pendingWill;
+        pendingWill = null;
+        willTask = null;
+        if (will != null) {
+            will.run();
+        }
+    }
+
+    private void cancelWill() {
+        if (willTask != null) {
+            willTask.cancel(false);
+            willTask = null;
+        }
+        pendingWill = null;
     }
 
     private void dropSysSubscriptions() {
@@ -199,6 +290,7 @@ public final class Session implements Subscriber {
         if (discarded) {
             return;
         }
+        firePendingWill(); // the session ends: a delayed will goes out now
         discarded = true;
         channel = null;
         cancelExpiry();
@@ -209,6 +301,7 @@ public final class Session implements Subscriber {
         queue.clear();
         inflight.clear();
         awaitingRelease.clear();
+        sharedFilters.clear();
         if (persistent) {
             services.store().sessions().deleteSession(clientId);
         }
@@ -250,7 +343,13 @@ public final class Session implements Subscriber {
         if (stored) {
             services.store().queues().append(clientId, entry);
         }
-        execute(() -> enqueue(entry, stored));
+        String sharedFilter = delivery.sharedFilter();
+        execute(() -> {
+            if (sharedFilter != null && entry.qos() > 0) {
+                sharedFilters.put(entry.sequence(), sharedFilter);
+            }
+            enqueue(entry, stored);
+        });
     }
 
     private void enqueue(QueuedMessage m, boolean stored) {
@@ -332,7 +431,18 @@ public final class Session implements Subscriber {
             services.metrics().messageDropped();
             return;
         }
-        MqttProperties properties = channel.protocolVersion().isV5()
+        boolean v5 = channel.protocolVersion().isV5();
+        if (OutboundPackets.publishSize(message, m.qos(), v5, m.subscriptionIds()) > channel.maximumPacketSize()) {
+            // too large for this client: discarded as if delivered [MQTT-3.1.2-25]
+            log.debug("client {}: message on {} exceeds its maximum packet size, dropped", clientId, message.topic());
+            if (m.qos() > 0) {
+                inflight.remove(m.packetId());
+                forget(m);
+            }
+            services.metrics().messageDropped();
+            return;
+        }
+        MqttProperties properties = v5
                 ? OutboundPackets.publishProperties(message, m.subscriptionIds(), System.currentTimeMillis())
                 : MqttProperties.NO_PROPERTIES;
         channel.send(OutboundPackets.publish(message, m.qos(), m.retain(), dup, m.packetId(), properties));
@@ -341,6 +451,7 @@ public final class Session implements Subscriber {
 
     /** Removes a queued or in-flight message from the store. */
     private void forget(QueuedMessage m) {
+        sharedFilters.remove(m.sequence());
         if (persistent) {
             services.store().queues().remove(clientId, m.sequence());
         }
@@ -369,9 +480,12 @@ public final class Session implements Subscriber {
             }
             return;
         }
-        if (qos == 2 && awaitingRelease.size() >= limits.maxAwaitingRel()) {
+        // MQTT 5 counts QoS 1 and 2 publishes until their ack [MQTT-3.3.4-9]; 3.1.1 only bounds QoS 2 ids
+        int unacknowledged = awaitingRelease.size() + (from.protocolVersion().isV5() ? pendingAcks : 0);
+        int allowed = from.protocolVersion().isV5() ? limits.receiveMaximum() : limits.maxAwaitingRel();
+        if (qos > 0 && unacknowledged >= allowed && (qos == 2 || from.protocolVersion().isV5())) {
             from.violation(new ProtocolViolation(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED,
-                    "more than " + limits.maxAwaitingRel() + " QoS 2 messages awaiting PUBREL"));
+                    "more than " + allowed + " unacknowledged QoS 1/2 messages from the client [MQTT-3.3.4-7]"));
             return;
         }
         int matched = services.router().route(message);
@@ -386,16 +500,24 @@ public final class Session implements Subscriber {
             }
         }
         AckType ack = qos == 1 ? AckType.PUBACK : AckType.PUBREC;
-        afterCommit(from, () -> from.send(OutboundPackets.ack(ack, packetId, reason)));
+        pendingAcks++;
+        afterCommit(from, () -> from.send(OutboundPackets.ack(ack, packetId, reason)), () -> pendingAcks--);
     }
 
     /** Runs {@code action} once the store has made durable everything written so far. */
     private void afterCommit(ClientChannel from, Runnable action) {
+        afterCommit(from, action, () -> { });
+    }
+
+    /** As above; {@code always} runs first in either outcome. */
+    private void afterCommit(ClientChannel from, Runnable action, Runnable always) {
         if (services.store().commitsImmediately()) {
+            always.run();
             action.run();
             return;
         }
         services.store().commit().whenComplete((ok, error) -> execute(() -> {
+            always.run();
             if (error != null) {
                 log.error("store commit failed; closing {} unacknowledged", clientId, error);
                 from.abort("store commit failed");
