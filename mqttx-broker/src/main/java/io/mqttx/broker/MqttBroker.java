@@ -11,6 +11,7 @@ import io.mqttx.broker.routing.Router;
 import io.mqttx.broker.routing.TopicTree;
 import io.mqttx.broker.security.Authenticator;
 import io.mqttx.broker.security.Authorizer;
+import io.mqttx.broker.security.EnhancedAuthenticator;
 import io.mqttx.broker.session.SessionRegistry;
 import io.mqttx.broker.session.SessionServices;
 import io.mqttx.broker.store.BrokerStore;
@@ -26,6 +27,8 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -43,6 +46,7 @@ public final class MqttBroker implements AutoCloseable {
     private final Authenticator authenticator;
     private final Authorizer authorizer;
     private final ClusterBus clusterBus;
+    private final Map<String, EnhancedAuthenticator> enhancedAuthenticators = new HashMap<>();
     private final BrokerMetrics metrics = new BrokerMetrics();
     private final List<MqttListener> listeners = new ArrayList<>();
 
@@ -62,6 +66,18 @@ public final class MqttBroker implements AutoCloseable {
         this.authenticator = authenticator;
         this.authorizer = authorizer;
         this.clusterBus = clusterBus;
+    }
+
+    /**
+     * Adds an MQTT 5 enhanced authentication method (AUTH exchanges, section 4.12); call before {@link #start()}.
+     * A CONNECT naming a method nobody registered gets CONNACK 0x8C.
+     */
+    public synchronized MqttBroker withEnhancedAuthentication(EnhancedAuthenticator authenticator) {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        enhancedAuthenticators.put(authenticator.method(), authenticator);
+        return this;
     }
 
     /** A broker with a memory store, no authentication and no cluster. */
@@ -90,7 +106,7 @@ public final class MqttBroker implements AutoCloseable {
         registry = new SessionRegistry(owners, sessionServices);
         int restored = registry.recover();
         ConnectionServices connectionServices = new ConnectionServices(config, registry, sessionServices,
-                authenticator, new InboundPacketAdapter(config.limits()), metrics, clusterBus);
+                authenticator, new InboundPacketAdapter(config.limits()), metrics, clusterBus, enhancedAuthenticators);
         try {
             for (ListenerConfig lc : config.listeners()) {
                 MqttListener listener = new MqttListener(lc);

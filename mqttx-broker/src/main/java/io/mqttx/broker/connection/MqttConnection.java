@@ -11,6 +11,7 @@ import io.mqttx.broker.protocol.ReasonCode;
 import io.mqttx.broker.security.AuthenticationResult;
 import io.mqttx.broker.security.ClientIdentity;
 import io.mqttx.broker.security.Credentials;
+import io.mqttx.broker.security.EnhancedAuthenticator;
 import io.mqttx.broker.session.ClientChannel;
 import io.mqttx.broker.session.Session;
 import io.mqttx.broker.session.SessionRegistry;
@@ -68,6 +69,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private int maximumPacketSize = Integer.MAX_VALUE;
     private final Map<Integer, String> topicAliases = new HashMap<>();
 
+    /** What a CONNECT asked for, kept while an enhanced authentication exchange runs before CONNACK. */
+    private record PendingConnect(InboundPacket.Connect connect, boolean assignedId, int keepAlive,
+                                  int serverKeepAlive) {
+    }
+
+    private Credentials credentials;
+    private EnhancedAuthenticator enhanced;
+    private EnhancedAuthenticator.Exchange exchange;
+    private PendingConnect pendingConnect;
+    private byte[] finalAuthData;
+
     public MqttConnection(ConnectionServices services) {
         this.services = services;
         this.limits = services.config().limits();
@@ -105,7 +117,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
             switch (state) {
                 case AWAIT_CONNECT -> onConnect(message);
-                case CONNECTING -> pending.add(ReferenceCountUtil.retain(message));
+                case CONNECTING -> {
+                    if (pendingConnect != null) {
+                        onPacketDuringEnhancedAuthentication(message);
+                    } else {
+                        pending.add(ReferenceCountUtil.retain(message));
+                    }
+                }
                 case CONNECTED -> dispatch(message);
                 default -> { }
             }
@@ -198,11 +216,22 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         will = connect.will();
         state = State.CONNECTING;
 
-        Credentials credentials = new Credentials(clientId, connect.username(), connect.password(), version,
+        credentials = new Credentials(clientId, connect.username(), connect.password(), version,
                 channel.remoteAddress(), services.certificateCommonName(channel));
         final int effectiveKeepAlive = keepAlive;
         final int advertisedKeepAlive = serverKeepAlive;
         final String username = connect.username();
+        if (connect.authenticationMethod() != null) {
+            enhanced = services.enhancedAuthenticators().get(connect.authenticationMethod());
+            if (enhanced == null) {
+                throw new ProtocolViolation(ReasonCode.BAD_AUTHENTICATION_METHOD,
+                        "unsupported authentication method '" + connect.authenticationMethod() + "' [MQTT-4.12.0-1]");
+            }
+            pendingConnect = new PendingConnect(connect, assigned, effectiveKeepAlive, advertisedKeepAlive);
+            exchange = enhanced.begin(credentials);
+            onAuthenticationStep(exchange.next(connect.authenticationData()));
+            return;
+        }
         services.authenticator().authenticate(credentials).whenComplete((result, error) ->
                 channel.eventLoop().execute(() -> afterAuthentication(connect, username, assigned,
                         effectiveKeepAlive, advertisedKeepAlive, result, error)));
@@ -267,8 +296,75 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
     }
 
+    /** One step of an enhanced authentication exchange, at CONNECT or re-authentication [MQTT-4.12]. */
+    private void onAuthenticationStep(EnhancedAuthenticator.Step step) {
+        switch (step.outcome()) {
+            case CONTINUE -> channel.writeAndFlush(
+                    OutboundPackets.auth(ReasonCode.CONTINUE_AUTHENTICATION, enhanced.method(), step.data()));
+            case SUCCESS -> {
+                exchange = null;
+                PendingConnect p = pendingConnect;
+                pendingConnect = null;
+                if (p == null) {
+                    // re-authentication succeeded [MQTT-4.12.1]
+                    channel.writeAndFlush(OutboundPackets.auth(ReasonCode.SUCCESS, enhanced.method(), step.data()));
+                    return;
+                }
+                finalAuthData = step.data();
+                String user = step.username() != null ? step.username() : p.connect().username();
+                afterAuthentication(p.connect(), user, p.assignedId(), p.keepAlive(), p.serverKeepAlive(),
+                        step.result(), null);
+            }
+            case FAILURE -> {
+                exchange = null;
+                if (pendingConnect != null) {
+                    pendingConnect = null;
+                    refuse(step.result().reasonCode(), enhanced.method() + " authentication failed");
+                } else {
+                    violation(new ProtocolViolation(step.result().reasonCode(),
+                            enhanced.method() + " re-authentication failed"));
+                }
+            }
+        }
+    }
+
+    private void onPacketDuringEnhancedAuthentication(MqttMessage message) {
+        InboundPacket packet = services.adapter().adapt(message, version);
+        if (packet instanceof InboundPacket.Auth auth) {
+            onAuth(auth);
+        } else if (packet instanceof InboundPacket.Disconnect) {
+            state = State.CLOSING;
+            channel.close();
+        } else {
+            throw ProtocolViolation.protocolError(
+                    "only AUTH or DISCONNECT may come before CONNACK during enhanced authentication [MQTT-3.1.2-30]");
+        }
+    }
+
+    private void onAuth(InboundPacket.Auth auth) {
+        if (enhanced == null || !enhanced.method().equals(auth.method())) {
+            throw ProtocolViolation.protocolError("AUTH with a method the CONNECT did not name [MQTT-4.12.0-5]");
+        }
+        if (auth.reasonCode() == ReasonCode.RE_AUTHENTICATE) {
+            if (pendingConnect != null || exchange != null) {
+                throw ProtocolViolation.protocolError("re-authentication while authenticating");
+            }
+            exchange = enhanced.begin(credentials);
+        } else if (auth.reasonCode() != ReasonCode.CONTINUE_AUTHENTICATION || exchange == null) {
+            throw ProtocolViolation.protocolError("AUTH 0x" + Integer.toHexString(auth.reasonCode().value())
+                    + " out of sequence");
+        }
+        onAuthenticationStep(exchange.next(auth.data()));
+    }
+
     private MqttProperties connackProperties(boolean assignedId, int serverKeepAlive) {
         MqttProperties p = new MqttProperties();
+        if (enhanced != null) {
+            p.add(new MqttProperties.StringProperty(0x15, enhanced.method()));
+            if (finalAuthData != null) {
+                p.add(new MqttProperties.BinaryProperty(0x16, finalAuthData));
+            }
+        }
         if (assignedId) {
             p.add(new MqttProperties.StringProperty(0x12, clientId));
         }
@@ -356,6 +452,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             s.execute(() -> s.onUnsubscribe(u, this));
         } else if (packet instanceof InboundPacket.Disconnect d) {
             onDisconnect(d);
+        } else if (packet instanceof InboundPacket.Auth a) {
+            onAuth(a);
         } else {
             throw ProtocolViolation.protocolError("second CONNECT [MQTT-3.1.0-2]");
         }

@@ -5,7 +5,10 @@ import java.util.List;
 /** Packets a client sends to the broker, after decoding and validation by {@link InboundPacketAdapter}. */
 public sealed interface InboundPacket {
 
-    /** @param will null when the Will Flag is 0 */
+    /**
+     * @param will null when the Will Flag is 0
+     * @param authenticationMethod MQTT 5 enhanced authentication method, or null
+     */
     record Connect(
             ProtocolVersion version,
             String clientId,
@@ -20,7 +23,13 @@ public sealed interface InboundPacket {
             int topicAliasMaximum,
             boolean requestProblemInformation,
             boolean requestResponseInformation,
-            List<UserProperty> userProperties) implements InboundPacket {
+            List<UserProperty> userProperties,
+            String authenticationMethod,
+            byte[] authenticationData) implements InboundPacket {
+    }
+
+    /** MQTT 5 AUTH: reason CONTINUE_AUTHENTICATION or RE_AUTHENTICATE (SUCCESS only ever comes from a server). */
+    record Auth(ReasonCode reasonCode, String method, byte[] data) implements InboundPacket {
     }
 
     /** @param delaySeconds the MQTT 5 Will Delay Interval */

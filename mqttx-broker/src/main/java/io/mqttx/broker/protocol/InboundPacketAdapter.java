@@ -122,10 +122,6 @@ public final class InboundPacketAdapter {
             if (props.getProperty(PROP_AUTH_DATA) != null && props.getProperty(PROP_AUTH_METHOD) == null) {
                 throw ProtocolViolation.protocolError("authentication data without a method [MQTT-3.1.2.11.10]");
             }
-            if (props.getProperty(PROP_AUTH_METHOD) != null) {
-                throw new ProtocolViolation(ReasonCode.BAD_AUTHENTICATION_METHOD,
-                        "unsupported authentication method [MQTT-4.12.0-1]");
-            }
         }
         InboundPacket.Will will = null;
         if (header.isWillFlag()) {
@@ -145,7 +141,8 @@ public final class InboundPacketAdapter {
                 header.hasUserName() ? payload.userName() : null,
                 header.hasPassword() ? payload.passwordInBytes() : null,
                 will, sessionExpiry, receiveMaximum, maxPacketSize, topicAliasMaximum, requestProblem == 1,
-                requestResponse == 1, userProperties(props));
+                requestResponse == 1, userProperties(props), stringProperty(props, PROP_AUTH_METHOD),
+                binaryProperty(props, PROP_AUTH_DATA));
     }
 
     /** Adapts any packet after CONNECT. The caller releases the message. */
@@ -161,7 +158,7 @@ public final class InboundPacketAdapter {
             case PINGREQ -> new InboundPacket.PingReq();
             case DISCONNECT -> disconnect(message);
             case CONNECT -> throw ProtocolViolation.protocolError("second CONNECT [MQTT-3.1.0-2]");
-            case AUTH -> throw ProtocolViolation.protocolError("AUTH without an authentication method");
+            case AUTH -> auth(message);
             default -> throw ProtocolViolation.protocolError(
                     "server-only packet " + message.fixedHeader().messageType() + " from a client");
         };
@@ -276,6 +273,24 @@ public final class InboundPacketAdapter {
         return new InboundPacket.Unsubscribe(message.idAndPropertiesVariableHeader().messageId(), List.copyOf(topics));
     }
 
+    private static InboundPacket.Auth auth(MqttMessage message) {
+        MqttReasonCodeAndPropertiesVariableHeader header =
+                (MqttReasonCodeAndPropertiesVariableHeader) message.variableHeader();
+        int code = header == null ? 0 : header.reasonCode() & 0xFF;
+        ReasonCode reason = switch (code) {
+            case 0x00 -> ReasonCode.SUCCESS;
+            case 0x18 -> ReasonCode.CONTINUE_AUTHENTICATION;
+            case 0x19 -> ReasonCode.RE_AUTHENTICATE;
+            default -> throw ProtocolViolation.protocolError("AUTH with reason code 0x" + Integer.toHexString(code));
+        };
+        MqttProperties props = header == null ? MqttProperties.NO_PROPERTIES : header.properties();
+        String method = stringProperty(props, PROP_AUTH_METHOD);
+        if (method == null) {
+            throw ProtocolViolation.protocolError("AUTH without an authentication method [MQTT-3.15.2-1]");
+        }
+        return new InboundPacket.Auth(reason, method, binaryProperty(props, PROP_AUTH_DATA));
+    }
+
     private static InboundPacket.Disconnect disconnect(MqttMessage message) {
         if (message.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header) {
             int code = header.reasonCode() & 0xFF;
@@ -327,6 +342,11 @@ public final class InboundPacketAdapter {
         }
         MqttProperties.MqttProperty p = props.getProperty(id);
         return p == null ? absent : (Integer) p.value();
+    }
+
+    private static byte[] binaryProperty(MqttProperties props, int id) {
+        MqttProperties.MqttProperty p = props == null ? null : props.getProperty(id);
+        return p == null ? null : (byte[]) p.value();
     }
 
     private static String stringProperty(MqttProperties props, int id) {

@@ -80,6 +80,16 @@ public final class OutboundPackets {
                 new MqttUnsubAckPayload(values));
     }
 
+    public static MqttMessage auth(ReasonCode reason, String method, byte[] data) {
+        MqttProperties properties = new MqttProperties();
+        properties.add(new MqttProperties.StringProperty(0x15, method));
+        if (data != null) {
+            properties.add(new MqttProperties.BinaryProperty(0x16, data));
+        }
+        return new MqttMessage(fixed(MqttMessageType.AUTH, MqttQoS.AT_MOST_ONCE),
+                new MqttReasonCodeAndPropertiesVariableHeader(reason.byteValue(), properties));
+    }
+
     public static MqttMessage disconnect(ReasonCode reason, MqttProperties properties) {
         return new MqttMessage(fixed(MqttMessageType.DISCONNECT, MqttQoS.AT_MOST_ONCE),
                 new MqttReasonCodeAndPropertiesVariableHeader(reason.byteValue(), properties));
