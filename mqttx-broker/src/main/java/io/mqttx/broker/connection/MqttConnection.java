@@ -50,6 +50,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     private final ConnectionServices services;
     private final BrokerConfig.Limits limits;
+    private final boolean certificateCommonNameAsUsername;
     private Channel channel;
     private State state = State.AWAIT_CONNECT;
     private ScheduledFuture<?> connectTimeout;
@@ -68,8 +69,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final Map<Integer, String> topicAliases = new HashMap<>();
 
     public MqttConnection(ConnectionServices services) {
+        this(services, false);
+    }
+
+    /**
+     * @param certificateCommonNameAsUsername the listener takes identity from client certificates: the username the
+     *        authenticator sees (and authorization uses) is the CN of the verified client certificate, and a client
+     *        without one is anonymous (username null), whatever its CONNECT says, so that no CONNECT can claim a
+     *        certificate's identity. The password is passed on unchanged.
+     */
+    public MqttConnection(ConnectionServices services, boolean certificateCommonNameAsUsername) {
         this.services = services;
         this.limits = services.config().limits();
+        this.certificateCommonNameAsUsername = certificateCommonNameAsUsername;
     }
 
     // ------------------------------------------------------------------ Netty events
@@ -195,11 +207,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         will = connect.will();
         state = State.CONNECTING;
 
-        Credentials credentials = new Credentials(clientId, connect.username(), connect.password(), version,
-                channel.remoteAddress(), services.certificateCommonName(channel));
+        String commonName = services.certificateCommonName(channel);
+        final String username = certificateCommonNameAsUsername ? commonName : connect.username();
+        Credentials credentials = new Credentials(clientId, username, connect.password(), version,
+                channel.remoteAddress(), commonName);
         final int effectiveKeepAlive = keepAlive;
         final int advertisedKeepAlive = serverKeepAlive;
-        final String username = connect.username();
         services.authenticator().authenticate(credentials).whenComplete((result, error) ->
                 channel.eventLoop().execute(() -> afterAuthentication(connect, username, assigned,
                         effectiveKeepAlive, advertisedKeepAlive, result, error)));
