@@ -142,7 +142,7 @@ class WebSocketListenerTest {
     }
 
     @Test
-    void packetsMaySpanFramesAndFramesMayHoldSeveralPackets() throws Exception {
+    void packetsMaySpanFramesAndFramesMayHoldSeveralPacketsAndDisconnectClosesTheWebSocket() throws Exception {
         try (TestBroker b = wsBroker()) {
             RecordingListener listener = new RecordingListener();
             WebSocket ws = open(b.broker().port("ws"), listener);
@@ -162,7 +162,10 @@ class WebSocketListenerTest {
             ws.sendBinary(ByteBuffer.wrap(publish, 0, 3), false).join();
             ws.sendBinary(ByteBuffer.wrap(publish, 3, publish.length - 3), true).join();
             await().atMost(Duration.ofSeconds(5)).until(() -> listener.hex().endsWith("30070003612f626869"));
-            ws.abort();
+
+            // DISCONNECT: the broker ends the WebSocket with a normal close frame, not just a dropped TCP connection
+            ws.sendBinary(ByteBuffer.wrap(HEX.parseHex("e000")), true).join();
+            assertThat(listener.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1000);
         }
     }
 
