@@ -2,7 +2,6 @@ package io.mqttx.broker.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -11,9 +10,12 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WebSocketMqttCodec extends ChannelDuplexHandler {
     private static final Logger log = LoggerFactory.getLogger(WebSocketMqttCodec.class);
+    private static final long CLOSE_FRAME_WAIT_MILLIS = 1000;
 
     private boolean open;
     private boolean closeFrameSent;
@@ -48,7 +51,7 @@ final class WebSocketMqttCodec extends ChannelDuplexHandler {
         }
         if (msg instanceof BinaryWebSocketFrame || msg instanceof ContinuationWebSocketFrame) {
             // continuation frames only follow a binary frame here: a text frame ends the connection at once
-            ByteBuf content = ((io.netty.handler.codec.http.websocketx.WebSocketFrame) msg).content();
+            ByteBuf content = ((WebSocketFrame) msg).content();
             if (content.isReadable()) {
                 ctx.fireChannelRead(content.retain());
             }
@@ -79,8 +82,7 @@ final class WebSocketMqttCodec extends ChannelDuplexHandler {
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
         if (open && !closeFrameSent && ctx.channel().isActive()) {
             closeFrameSent = true;
-            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
-                    .addListener(f -> ctx.close(promise));
+            sendCloseFrameThenClose(ctx, WebSocketCloseStatus.NORMAL_CLOSURE, promise);
             return;
         }
         ctx.close(promise);
@@ -101,6 +103,31 @@ final class WebSocketMqttCodec extends ChannelDuplexHandler {
         closing = true;
         closeFrameSent = true;
         ctx.channel().config().setAutoRead(false);
-        ctx.writeAndFlush(new CloseWebSocketFrame(status)).addListener(ChannelFutureListener.CLOSE);
+        sendCloseFrameThenClose(ctx, status, ctx.newPromise());
+    }
+
+    /**
+     * The close frame is a courtesy: a peer that does not read (its window full, the channel unwritable) must not
+     * keep its connection open by never letting the frame go out, so the connection is closed after a short wait
+     * whether or not the frame was written.
+     */
+    private static void sendCloseFrameThenClose(ChannelHandlerContext ctx, WebSocketCloseStatus status,
+                                                ChannelPromise promise) {
+        if (!ctx.channel().isWritable()) {
+            ctx.close(promise);
+            return;
+        }
+        boolean[] closed = {false};
+        Runnable closeOnce = () -> {
+            if (!closed[0]) {
+                closed[0] = true;
+                ctx.close(promise);
+            }
+        };
+        ScheduledFuture<?> timer = ctx.executor().schedule(closeOnce, CLOSE_FRAME_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        ctx.writeAndFlush(new CloseWebSocketFrame(status)).addListener(f -> {
+            timer.cancel(false);
+            closeOnce.run();
+        });
     }
 }
