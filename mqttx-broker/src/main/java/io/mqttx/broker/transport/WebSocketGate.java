@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,7 @@ final class WebSocketGate extends SimpleChannelInboundHandler<FullHttpRequest> {
     WebSocketGate(String path, List<String> allowedOrigins) {
         this.path = path;
         this.allowedOrigins = allowedOrigins.stream().map(o -> o.toLowerCase(Locale.ROOT))
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.mqttx.broker.testkit.PahoClients;
 import io.mqttx.broker.testkit.PahoClients.Client;
 import io.mqttx.broker.testkit.TestBroker;
 import io.mqttx.broker.transport.TransportTestSupport.RecordingAuthenticator;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -133,7 +134,7 @@ class MutualTlsTest {
             Credentials seen = auth.seen.poll();
             assertThat(seen.username()).isEqualTo("device-1");
             assertThat(seen.certificateCommonName()).isEqualTo("device-1");
-            assertThat(seen.password()).containsExactly("pw".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(seen.password()).containsExactly("pw".getBytes(StandardCharsets.UTF_8));
 
             c.paho.subscribe("t/cn", 1);
             ClientIdentity identity = authorizer.subscribers.poll(5, TimeUnit.SECONDS);
