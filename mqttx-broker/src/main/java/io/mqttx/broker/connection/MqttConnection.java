@@ -51,6 +51,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     private final ConnectionServices services;
     private final BrokerConfig.Limits limits;
+    private final boolean certificateCommonNameAsUsername;
     private Channel channel;
     private State state = State.AWAIT_CONNECT;
     private ScheduledFuture<?> connectTimeout;
@@ -81,8 +82,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private byte[] finalAuthData;
 
     public MqttConnection(ConnectionServices services) {
+        this(services, false);
+    }
+
+    /**
+     * @param certificateCommonNameAsUsername the listener takes identity from client certificates: the username the
+     *        authenticator sees (and authorization uses) is the CN of the verified client certificate, and a client
+     *        without one is anonymous (username null), whatever its CONNECT says, so that no CONNECT can claim a
+     *        certificate's identity. The password is passed on unchanged.
+     */
+    public MqttConnection(ConnectionServices services, boolean certificateCommonNameAsUsername) {
         this.services = services;
         this.limits = services.config().limits();
+        this.certificateCommonNameAsUsername = certificateCommonNameAsUsername;
     }
 
     // ------------------------------------------------------------------ Netty events
@@ -216,11 +228,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         will = connect.will();
         state = State.CONNECTING;
 
-        credentials = new Credentials(clientId, connect.username(), connect.password(), version,
-                channel.remoteAddress(), services.certificateCommonName(channel));
+        String commonName = services.certificateCommonName(channel);
+        final String username = certificateCommonNameAsUsername ? commonName : connect.username();
+        credentials = new Credentials(clientId, username, connect.password(), version,
+                channel.remoteAddress(), commonName);
         final int effectiveKeepAlive = keepAlive;
         final int advertisedKeepAlive = serverKeepAlive;
-        final String username = connect.username();
         if (connect.authenticationMethod() != null) {
             enhanced = services.enhancedAuthenticators().get(connect.authenticationMethod());
             if (enhanced == null) {
@@ -311,7 +324,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                     return;
                 }
                 finalAuthData = step.data();
-                String user = step.username() != null ? step.username() : p.connect().username();
+                String user = step.username() != null ? step.username() : credentials.username();
                 afterAuthentication(p.connect(), user, p.assignedId(), p.keepAlive(), p.serverKeepAlive(),
                         step.result(), null);
             }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +24,13 @@ public final class MqttListener implements AutoCloseable {
         this.config = config;
     }
 
-    /** Binds the port; throws if it cannot, so a broker never runs without a listener it was told to open. */
+    /**
+     * Binds the port; throws if it cannot, or if its TLS key material cannot be read, so a broker never runs without
+     * a listener it was told to open.
+     */
     public void bind(Transports transports, EventLoopGroup boss, EventLoopGroup workers, int soBacklog,
                      ConnectionServices services, ChannelGroup channels) throws InterruptedException {
-        if (config.transport() != ListenerConfig.Transport.TCP || config.tls() != null) {
-            throw new IllegalArgumentException("listener '" + config.name() + "': only plain TCP is built so far");
-        }
+        SslContext sslContext = config.tls() == null ? null : TlsContexts.forServer(config.tls());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transports.serverChannelClass())
@@ -37,9 +39,19 @@ public final class MqttListener implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 1024 * 1024))
-                .childHandler(new MqttChannelInitializer(services, channels));
+                .childHandler(new MqttChannelInitializer(config, sslContext, services, channels));
         serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
-        log.info("listening for MQTT ({}) on {}", config.name(), serverChannel.localAddress());
+        log.info("listening for MQTT ({}) on {}", describe(), serverChannel.localAddress());
+    }
+
+    private String describe() {
+        String what = config.transport() == ListenerConfig.Transport.WEBSOCKET
+                ? (config.tls() == null ? "WebSocket" : "secure WebSocket") + " at " + config.path()
+                : config.tls() == null ? "TCP" : "TLS";
+        if (config.tls() != null) {
+            what += ", " + config.tls().protocols() + ", client certificates " + config.tls().clientAuth();
+        }
+        return config.name() + ": " + what;
     }
 
     public ListenerConfig config() {
