@@ -11,7 +11,9 @@ import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
-/** The pipeline of a plain TCP MQTT connection: guard, Netty's MQTT codec, flush batching, the connection. */
+/**
+ * The pipeline of a plain TCP MQTT connection: guard, framer, Netty's MQTT codec, flush batching, the connection.
+ */
 final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     private final ConnectionServices services;
     private final ChannelGroup channels;
@@ -31,6 +33,8 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     static void addMqttHandlers(ChannelPipeline p, ConnectionServices services) {
         BrokerConfig.Limits limits = services.config().limits();
         p.addLast("guard", new FirstPacketGuard());
+        // whole, structurally checked packets only: Netty's decoder does not bound its reads by the Remaining Length
+        p.addLast("framer", new PacketFramer(limits.maxPacketSize()));
         p.addLast("decoder", new MqttDecoder(limits.maxPacketSize(), limits.maxClientIdLength()));
         p.addLast("encoder", MqttEncoder.INSTANCE);
         // writes of one read batch, and of deliveries queued together, leave in one syscall
