@@ -222,9 +222,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         identity = new ClientIdentity(clientId, username, result.authorizedPublish(), result.authorizedSubscribe());
         if (keepAlive > 0) {
-            long idleSeconds = (keepAlive * 3L + 1) / 2;
+            // exactly 1.5 x keepalive [MQTT-3.1.2-24]: whole seconds would round 1.5 s up to 2 s
+            long idleMillis = keepAlive * 1500L;
             channel.pipeline().addBefore(channel.pipeline().context(this).name(), "keepalive",
-                    new IdleStateHandler(idleSeconds, 0, 0, TimeUnit.SECONDS));
+                    new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
         }
         long expiry = sessionExpiry(connect);
         SessionRegistry.SessionRequest request = new SessionRegistry.SessionRequest(clientId, version,
