@@ -308,6 +308,30 @@ public final class ConformanceCases {
         return t.cases;
     }
 
+    /**
+     * Row 28, [MQTT-3.2.2-5], [MQTT-3.1.4-5]: refused credentials. For a broker whose authenticator lets in user
+     * {@code alice} with password {@code secret}, refuses user {@code mallory} as not authorized, and refuses every
+     * other CONNECT as bad user name or password.
+     */
+    public static List<ConformanceCase> mqtt311Authentication() {
+        Table t = new Table();
+        String good = cat(str("alice"), str("secret"));
+        t.open("[28] right user name and password: CONNACK 0x00",
+                new Step(connect("MQTT", 4, CLEAN | 0xc0, 60, cat(str(t.id()), good)), CONNACK_OK));
+        t.closed("[28] MQTT-3.2.2-5 wrong password: CONNACK 0x04, then close",
+                connect("MQTT", 4, CLEAN | 0xc0, 60, cat(str(t.id()), str("alice"), str("guess"))), "20020004");
+        t.closed("[28] MQTT-3.2.2-5 no credentials: CONNACK 0x04, then close",
+                connect311(t.id()), "20020004");
+        t.closed("[28] MQTT-3.2.2-5 user not authorized: CONNACK 0x05, then close",
+                connect("MQTT", 4, CLEAN | 0xc0, 60, cat(str(t.id()), str("mallory"), str("secret"))), "20020005");
+        t.closed("[28] MQTT-3.2.2-4 session present is 0 on a refusal, even for a persistent session",
+                connect("MQTT", 4, 0xc0, 60, cat(str(t.id()), str("alice"), str("guess"))), "20020004");
+        t.closed("[28] MQTT-3.1.4-5 nothing after a refused CONNECT is processed",
+                cat(connect311(t.id()), Packets.PINGREQ, subscribe(1, "r28/a", 0), publish("r28/a", "x")),
+                "20020004");
+        return t.cases;
+    }
+
     /** Collects cases and hands out client ids unique within the table. */
     private static final class Table {
         final List<ConformanceCase> cases = new ArrayList<>();
