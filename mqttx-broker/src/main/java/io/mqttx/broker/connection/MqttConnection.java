@@ -32,6 +32,8 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -200,7 +202,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         final int effectiveKeepAlive = keepAlive;
         final int advertisedKeepAlive = serverKeepAlive;
         final String username = connect.username();
-        services.authenticator().authenticate(credentials).whenComplete((result, error) ->
+        CompletionStage<AuthenticationResult> verdict;
+        try {
+            verdict = services.authenticator().authenticate(credentials);
+        } catch (RuntimeException e) {
+            // an authenticator that throws fails closed, like one whose stage fails: CONNACK server unavailable
+            verdict = CompletableFuture.failedFuture(e);
+        }
+        verdict.whenComplete((result, error) ->
                 channel.eventLoop().execute(() -> afterAuthentication(connect, username, assigned,
                         effectiveKeepAlive, advertisedKeepAlive, result, error)));
     }
@@ -339,20 +348,41 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         Session s = session;
         if (packet instanceof InboundPacket.Publish p) {
             InboundPacket.Publish resolved = resolveTopicAlias(p);
-            s.execute(() -> s.onPublish(resolved, this));
+            onSessionThread(s, () -> s.onPublish(resolved, this));
         } else if (packet instanceof InboundPacket.Ack a) {
-            s.execute(() -> s.onAck(a, this));
+            onSessionThread(s, () -> s.onAck(a, this));
         } else if (packet instanceof InboundPacket.PingReq) {
             channel.writeAndFlush(OutboundPackets.PINGRESP);
         } else if (packet instanceof InboundPacket.Subscribe sub) {
-            s.execute(() -> s.onSubscribe(sub, this));
+            onSessionThread(s, () -> s.onSubscribe(sub, this));
         } else if (packet instanceof InboundPacket.Unsubscribe u) {
-            s.execute(() -> s.onUnsubscribe(u, this));
+            onSessionThread(s, () -> s.onUnsubscribe(u, this));
         } else if (packet instanceof InboundPacket.Disconnect d) {
             onDisconnect(d);
         } else {
             throw ProtocolViolation.protocolError("second CONNECT [MQTT-3.1.0-2]");
         }
+    }
+
+    /**
+     * Runs a packet's handling on the session's owner thread. A fault there ends this connection only: the owner
+     * thread is an event loop shared with many other clients, and a client whose packet was dropped half-handled
+     * would otherwise wait forever for its acknowledgement (CVE-2026-95842 class).
+     */
+    private void onSessionThread(Session s, Runnable handling) {
+        s.execute(() -> {
+            try {
+                handling.run();
+            } catch (ProtocolViolation v) {
+                violation(v);
+            } catch (RuntimeException e) {
+                log.warn("client {}: unexpected error handling a packet, closing this connection only", clientId, e);
+                channel.eventLoop().execute(() -> {
+                    state = State.CLOSING;
+                    channel.close();
+                });
+            }
+        });
     }
 
     private InboundPacket.Publish resolveTopicAlias(InboundPacket.Publish p) {
