@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -445,6 +446,26 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void send(MqttMessage message) {
+        if (channel.eventLoop().inEventLoop()) {
+            write(message);
+            return;
+        }
+        try {
+            channel.eventLoop().execute(() -> write(message));
+        } catch (RejectedExecutionException e) {
+            ReferenceCountUtil.release(message); // the broker is shutting down
+        }
+    }
+
+    /**
+     * Writes a packet unless the connection is closing: nothing may follow a DISCONNECT [MQTT-3.14.4-1] (a session
+     * still finishing the packet that caused it, say a SUBACK after the violation, is too late) nor a refusal.
+     */
+    private void write(MqttMessage message) {
+        if (state == State.CLOSING) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
         channel.writeAndFlush(message, channel.voidPromise());
     }
 
