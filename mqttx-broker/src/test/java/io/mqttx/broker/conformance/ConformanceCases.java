@@ -7,6 +7,19 @@ import static io.mqttx.broker.conformance.Packets.cat;
 import static io.mqttx.broker.conformance.Packets.connect;
 import static io.mqttx.broker.conformance.Packets.connect31;
 import static io.mqttx.broker.conformance.Packets.connect311;
+import static io.mqttx.broker.conformance.Packets.connack5;
+import static io.mqttx.broker.conformance.Packets.connect5;
+import static io.mqttx.broker.conformance.Packets.disconnect5;
+import static io.mqttx.broker.conformance.Packets.propBinary;
+import static io.mqttx.broker.conformance.Packets.propByte;
+import static io.mqttx.broker.conformance.Packets.propString;
+import static io.mqttx.broker.conformance.Packets.propU16;
+import static io.mqttx.broker.conformance.Packets.propU32;
+import static io.mqttx.broker.conformance.Packets.propVbi;
+import static io.mqttx.broker.conformance.Packets.publish5;
+import static io.mqttx.broker.conformance.Packets.suback5;
+import static io.mqttx.broker.conformance.Packets.subscribe5;
+import static io.mqttx.broker.conformance.Packets.userProperty;
 import static io.mqttx.broker.conformance.Packets.packet;
 import static io.mqttx.broker.conformance.Packets.publish;
 import static io.mqttx.broker.conformance.Packets.raw;
@@ -28,6 +41,13 @@ import java.util.List;
  * client ids, 128 topic levels) in any order.
  */
 public final class ConformanceCases {
+    /**
+     * A successful MQTT 5 CONNACK of mqttx with default limits: Receive Maximum 100, Topic Alias Maximum 10,
+     * Maximum Packet Size 1 MB (in the order it writes them; another broker differs here, and only here).
+     */
+    public static final String V5_CONNACK_OK = Packets.packet(0x20, "00", "00", "0b",
+            Packets.propU16(0x21, 100), Packets.propU16(0x22, 10), Packets.propU32(0x27, 1024 * 1024));
+
     private ConformanceCases() {
     }
 
@@ -332,6 +352,243 @@ public final class ConformanceCases {
         return t.cases;
     }
 
+    /**
+     * MQTT 5 (protocol level 5): refusals answered with CONNACK or DISCONNECT reason codes. For a broker with the
+     * default limits: Receive Maximum 100, Maximum Packet Size 1 MB, Topic Alias Maximum 10, QoS 2 and retain
+     * available, so its successful CONNACK is {@link #V5_CONNACK_OK}.
+     */
+    public static List<ConformanceCase> mqtt5() {
+        Table t = new Table();
+
+        // ---- row 1: reserved fixed-header flags [MQTT-2.1.3-1]
+        t.violation5("[1] MQTT-2.1.3-1 PINGREQ with flags 0001", "c100", 0x81);
+        t.violation5("[1] MQTT-2.1.3-1 PUBACK with flags 0010", "42020001", 0x81);
+        t.violation5("[1] MQTT-2.1.3-1 PUBCOMP with flags 1000", "78020001", 0x81);
+
+        // ---- row 2: PUBREL, SUBSCRIBE, UNSUBSCRIBE flags must be 0010
+        t.violation5("[2] MQTT-3.6.1-1 PUBREL with flags 0000", "60020001", 0x81);
+        t.violation5("[2] MQTT-3.8.1-1 SUBSCRIBE with flags 0000",
+                cat("80", subscribe5(1, "", "r2/a", 0).substring(2)), 0x81);
+        t.violation5("[2] MQTT-3.10.1-1 UNSUBSCRIBE with flags 0011",
+                cat("a3", packet(0xa2, u16(1), "00", str("r2/a")).substring(2)), 0x81);
+
+        // ---- row 3: DISCONNECT and AUTH reserved bits [MQTT-3.14.1-1], [MQTT-3.15.1-1]
+        t.violation5("[3] MQTT-3.14.1-1 DISCONNECT with flags 0001", "e100", 0x81);
+        t.violation5("[3] MQTT-3.15.1-1 AUTH with flags 0100", "f400", 0x81);
+
+        // ---- row 4: reserved packet type 0
+        t.violation5("[4] 2.1.2 packet type 0", "0000", 0x81);
+
+        // ---- row 5: server-only packets from a client [MQTT-4.8.0-1] (CVE-2021-28166)
+        t.violation5("[5] MQTT-4.8.0-1 CONNACK from a client", connack5(0), 0x82);
+        t.violation5("[5] MQTT-4.8.0-1 CVE-2021-28166 malformed CONNACK from a client", "200100", 0x82);
+        t.violation5("[5] MQTT-4.8.0-1 SUBACK from a client", suback5(1, 0), 0x82);
+        t.violation5("[5] MQTT-4.8.0-1 UNSUBACK from a client", "b00400010000", 0x82);
+        t.violation5("[5] MQTT-4.8.0-1 PINGRESP from a client", "d000", 0x82);
+
+        // ---- row 6: Remaining Length over 4 bytes, or not minimally encoded [MQTT-1.5.5-1]
+        t.violation5("[6] 1.5.5 Remaining Length of 5 bytes", "30ffffffff01", 0x81);
+        t.violation5("[6] MQTT-1.5.5-1 PINGREQ with Remaining Length 0 in two bytes", "c08000", 0x81);
+        t.violation5("[6] MQTT-1.5.5-1 PUBLISH with Remaining Length 5 in two bytes",
+                cat("308500", str("a"), "00", "78"), 0x81);
+        t.violation5("[6] MQTT-1.5.5-1 PUBLISH with Property Length 0 in two bytes",
+                cat("3006", str("a"), "8000", "78"), 0x81);
+        t.closed("[6] MQTT-1.5.5-1 CONNECT with a Remaining Length not minimally encoded: CONNACK 0x81",
+                Packets.withTwoByteLength(connect5(t.id())),
+                connack5(0x81));
+
+        // ---- row 7: Remaining Length disagrees with the contents
+        t.violation5("[7] 2.1.4 PUBLISH short: topic runs past the packet", "3003000561", 0x81);
+        t.violation5("[7] 2.2.2.1 CVE-2026-44248 Property Length far beyond the Remaining Length",
+                cat("3008", str("a"), "ffffff7f", "78"), 0x81);
+        t.violation5("[7] 2.2.2.1 a property runs past the Property Length",
+                cat("300a", str("a"), "02", "0200000001", "78"), 0x81);
+        t.violation5("[7] 2.1.4 PUBACK long: bytes after the properties", "40050001000000", 0x81);
+        t.violation5("[7] 2.1.4 DISCONNECT long: bytes after the properties", "e003000000", 0x81);
+        t.closed("[7] 2.1.4 CONNECT short: client id runs past the packet: CONNACK 0x81",
+                connect5(CLEAN, 60, "", cat(u16(9), "6162")), connack5(0x81));
+
+        // ---- row 8: bigger than the server's Maximum Packet Size [MQTT-3.2.2-15]
+        t.violation5("[8] MQTT-3.2.2-15 PUBLISH claiming 256 MB", cat("30ffffff7f", str("a")), 0x95);
+        t.violation5("[8] MQTT-3.2.2-15 PUBLISH one byte over the 1 MB maximum",
+                cat("30", Packets.vbi(1024 * 1024 - 3), str("a")), 0x95);
+
+        // ---- row 13: bad UTF-8 string pair; property not allowed in the packet [MQTT-1.5.7-1], 2.2.2.2
+        t.violation5("[13] MQTT-1.5.7-1 user property name with ill-formed UTF-8",
+                publish5(0, "r13/a", 0, cat("26", raw("ff"), str("v")), "78"), 0x81);
+        t.violation5("[13] MQTT-1.5.7-1 user property value with U+0000",
+                publish5(0, "r13/a", 0, cat("26", str("k"), raw("00")), "78"), 0x81);
+        t.violation5("[13] 2.2.2.2 Session Expiry Interval in a PUBLISH",
+                publish5(0, "r13/a", 0, propU32(0x11, 10), "78"), 0x81);
+        t.violation5("[13] 2.2.2.2 Topic Alias Maximum in a SUBSCRIBE",
+                subscribe5(1, propU16(0x22, 5), "r13/a", 0), 0x81);
+        t.violation5("[13] 2.2.2.2 unknown property 0x7f in a PUBLISH",
+                publish5(0, "r13/a", 0, "7f00", "78"), 0x81);
+        t.violation5("[13] 2.2.2.2 Assigned Client Identifier (server-only) in a DISCONNECT",
+                packet(0xe0, "00", Packets.vbi(4), propString(0x12, "x")), 0x81);
+        t.closed("[13] 2.2.2.2 Topic Alias in a CONNECT: CONNACK 0x81",
+                connect5(CLEAN, 60, propU16(0x23, 1), str(t.id())), connack5(0x81));
+        t.closed("[13] 2.2.2.2 Receive Maximum among will properties: CONNACK 0x81",
+                connect5(CLEAN | 0x04, 60, "", cat(str(t.id()), "03", propU16(0x21, 5), str("w"), str("x"))),
+                connack5(0x81));
+
+        // ---- row 14: a property twice (2.2.2.2)
+        t.violation5("[14] 3.3.2.3 Message Expiry Interval twice in a PUBLISH",
+                publish5(0, "r14/a", 0, cat(propU32(0x02, 10), propU32(0x02, 20)), "78"), 0x82);
+        t.violation5("[14] 3.3.2.3 Content Type twice in a PUBLISH",
+                publish5(0, "r14/a", 0, cat(propString(0x03, "a"), propString(0x03, "b")), "78"), 0x82);
+        t.violation5("[14] 3.8.2.1 Subscription Identifier twice in a SUBSCRIBE",
+                subscribe5(1, cat(propVbi(0x0b, 1), propVbi(0x0b, 2)), "r14/a", 0), 0x82);
+        t.violation5("[14] 3.4.2.2 Reason String twice in a PUBACK",
+                packet(0x40, u16(1), "00", Packets.vbi(8), propString(0x1f, "a"), propString(0x1f, "b")), 0x82);
+        t.closed("[14] 3.1.2.11 Session Expiry Interval twice in a CONNECT: CONNACK 0x82",
+                connect5(CLEAN, 60, cat(propU32(0x11, 1), propU32(0x11, 2)), str(t.id())), connack5(0x82));
+        t.closed("[14] 3.1.3.2 Will Delay Interval twice in the will properties: CONNACK 0x82",
+                connect5(CLEAN | 0x04, 60, "", cat(str(t.id()), "0a", propU32(0x18, 1), propU32(0x18, 2),
+                        str("w"), str("x"))), connack5(0x82));
+        String r14 = "r14/" + t.id();
+        t.open("[14] 3.3.2.3.7 User Property may appear more than once, and is forwarded in order",
+                new Step(connect5(t.id()), V5_CONNACK_OK),
+                new Step(subscribe5(1, "", r14, 0), suback5(1, 0)),
+                new Step(publish5(0, r14, 0, cat(userProperty("k", "1"), userProperty("k", "2")), "78"),
+                        publish5(0, r14, 0, cat(userProperty("k", "1"), userProperty("k", "2")), "78")));
+
+        // ---- row 16: second CONNECT [MQTT-3.1.0-2]
+        t.violation5("[16] MQTT-3.1.0-2 second CONNECT", null, 0x82);
+
+        // ---- rows 17, 18: protocol name and level
+        t.refusedSilently("[17] MQTT-3.1.2-1 protocol name MQTX at level 5",
+                connect("MQTX", 5, CLEAN, 60, cat("00", str(t.id()))));
+
+        // ---- rows 19-27 for MQTT 5: CONNECT flags and client identifier
+        t.closed("[19] MQTT-3.1.2-3 CONNECT reserved flag: CONNACK 0x81",
+                connect5(0x03, 60, "", str(t.id())), connack5(0x81));
+        t.closed("[20] MQTT-3.1.2-11 will QoS without the will flag: CONNACK 0x81",
+                connect5(CLEAN | 0x08, 60, "", str(t.id())), connack5(0x81));
+        t.closed("[21] MQTT-3.1.2-12 will QoS 3: CONNACK 0x81",
+                connect5(CLEAN | 0x1c, 60, "", cat(str(t.id()), "00", str("w"), str("x"))), connack5(0x81));
+        t.closed("[22] MQTT-3.1.2-9 will flag without will properties, topic, payload: CONNACK 0x81",
+                connect5(CLEAN | 0x04, 60, "", str(t.id())), connack5(0x81));
+        t.open("[24] 3.1.2.9 a password without a user name is allowed in MQTT 5",
+                new Step(connect5(CLEAN | 0x40, 60, "", cat(str(t.id()), str("p"))), V5_CONNACK_OK));
+        t.closed("[27] MQTT-3.1.3-8 client id over the configured 256 characters: CONNACK 0x85",
+                connect5("i".repeat(257)), connack5(0x85));
+
+        // ---- row 29: CONNECT property values that are Protocol Errors (3.1.2.11)
+        t.closed("[29] 3.1.2.11.3 Receive Maximum 0: CONNACK 0x82",
+                connect5(CLEAN, 60, propU16(0x21, 0), str(t.id())), connack5(0x82));
+        t.closed("[29] 3.1.2.11.4 Maximum Packet Size 0: CONNACK 0x82",
+                connect5(CLEAN, 60, propU32(0x27, 0), str(t.id())), connack5(0x82));
+        t.closed("[29] 3.1.2.11.7 Request Problem Information 2: CONNACK 0x82",
+                connect5(CLEAN, 60, propByte(0x17, 2), str(t.id())), connack5(0x82));
+        t.closed("[29] 3.1.2.11.6 Request Response Information 2: CONNACK 0x82",
+                connect5(CLEAN, 60, propByte(0x19, 2), str(t.id())), connack5(0x82));
+        t.closed("[29] 3.1.2.11.10 Authentication Data without Authentication Method: CONNACK 0x82",
+                connect5(CLEAN, 60, propBinary(0x16, "0102"), str(t.id())), connack5(0x82));
+
+        // ---- row 30: enhanced authentication this server does not offer [MQTT-4.12.0-1]
+        t.closed("[30] MQTT-4.12.0-1 unsupported Authentication Method: CONNACK 0x8C",
+                connect5(CLEAN, 60, propString(0x15, "SCRAM-SHA-256"), str(t.id())), connack5(0x8c));
+        t.violation5("[30] 4.12 AUTH without an Authentication Method in the CONNECT", "f000", 0x82);
+        t.violation5("[30] 4.12 AUTH with reason code 0x19 (re-authenticate) without a method", "f0021900", 0x82);
+
+        // ---- rows 35-37: PUBLISH flags and topic
+        t.violation5("[35] MQTT-3.3.1-4 PUBLISH with QoS 3",
+                cat("36", publish5(2, "r35/a", 1, "", "78").substring(2)), 0x81);
+        t.violation5("[36] MQTT-3.3.1-2 QoS 0 PUBLISH with DUP", publish5(0x08, "r36/a", 0, "", "78"), 0x81);
+        t.violation5("[37] MQTT-3.3.2-2 PUBLISH to a topic with '+'", publish5(0, "r37/+", 0, "", "78"), 0x81);
+
+        // ---- row 38: zero-length topic without a Topic Alias (3.3.2.1), CVE-2021-34432
+        t.violation5("[38] 3.3.2.1 CVE-2021-34432 zero-length topic, no Topic Alias",
+                publish5(0, "", 0, "", "78"), 0x82);
+
+        // ---- row 39: packet identifier 0 [MQTT-2.2.1-3]
+        t.violation5("[39] MQTT-2.2.1-3 PUBLISH QoS 1 with packet id 0", publish5(0x02, "r39/a", 0, "", "78"), 0x82);
+        t.violation5("[39] MQTT-2.2.1-3 SUBSCRIBE with packet id 0", subscribe5(0, "", "r39/a", 0), 0x82);
+        t.violation5("[39] MQTT-2.2.1-3 UNSUBSCRIBE with packet id 0", packet(0xa2, u16(0), "00", str("r39/a")),
+                0x82);
+
+        // ---- row 40: Topic Alias 0 or above the Topic Alias Maximum [MQTT-3.3.2-8], [MQTT-3.3.2-9]
+        t.violation5("[40] MQTT-3.3.2-8 Topic Alias 0", publish5(0, "r40/a", 0, propU16(0x23, 0), "78"), 0x94);
+        t.violation5("[40] MQTT-3.3.2-9 Topic Alias 11 above the maximum 10",
+                publish5(0, "r40/a", 0, propU16(0x23, 11), "78"), 0x94);
+
+        // ---- row 41: Topic Alias with an empty topic and no mapping yet (3.3.2.3.4)
+        t.violation5("[41] 3.3.2.3.4 Topic Alias with an empty topic before any mapping",
+                publish5(0, "", 0, propU16(0x23, 3), "78"), 0x82);
+        String r41 = "r41/" + t.id();
+        t.open("[41] 3.3.2.3.4 a Topic Alias, once mapped, stands for its topic",
+                new Step(connect5(t.id()), V5_CONNACK_OK),
+                new Step(subscribe5(1, "", r41, 0), suback5(1, 0)),
+                new Step(cat(publish5(0, r41, 0, propU16(0x23, 4), "31"), publish5(0, "", 0, propU16(0x23, 4), "32")),
+                        cat(publish5(0, r41, 0, "", "31"), publish5(0, r41, 0, "", "32"))));
+
+        // ---- row 43: more QoS 2 PUBLISHes awaiting PUBREL than the Receive Maximum (100) [MQTT-3.3.4-7]
+        StringBuilder flood = new StringBuilder();
+        StringBuilder recs = new StringBuilder();
+        for (int id = 1; id <= 101; id++) {
+            flood.append(publish5(0x04, "r43/a", id, "", "78"));
+            if (id <= 100) {
+                recs.append(packet(0x50, u16(id), "10", "00")); // 0x10: no matching subscribers
+            }
+        }
+        t.closed("[43] MQTT-3.3.4-7 101 QoS 2 PUBLISHes without PUBREL: DISCONNECT 0x93",
+                List.of(new Step(connect5(t.id()), V5_CONNACK_OK),
+                        new Step(flood.toString(), cat(recs.toString(), disconnect5(0x93)))));
+
+        // ---- row 44: Subscription Identifier in a client PUBLISH; Response Topic with wildcards
+        t.violation5("[44] MQTT-3.3.4-6 Subscription Identifier in a client PUBLISH",
+                publish5(0, "r44/a", 0, propVbi(0x0b, 1), "78"), 0x82);
+        t.violation5("[44] MQTT-3.3.2-14 Response Topic with a wildcard",
+                publish5(0, "r44/a", 0, propString(0x08, "r44/#"), "78"), 0x82);
+
+        // ---- row 48: acknowledgements out of the flow, id 0, unknown reason codes (4.3, 2.4)
+        t.violation5("[48] MQTT-2.2.1-3 PUBACK with packet id 0", ack(0x40, 0), 0x82);
+        t.violation5("[48] 3.4.2.1 PUBACK with unknown reason code 0xFF", "4003000aff", 0x82);
+        t.open("[48] 4.3.3 PUBREL for an unknown packet id: PUBCOMP 0x92",
+                new Step(connect5(t.id()), V5_CONNACK_OK), new Step(ack(0x62, 9), packet(0x70, u16(9), "92", "00")));
+        String r48 = "r48/" + t.id() + "/t";
+        t.closed("[48] 4.3.2 PUBREC for a QoS 1 delivery: DISCONNECT 0x82",
+                List.of(new Step(connect5(t.id()), V5_CONNACK_OK),
+                        new Step(publish5(0x03, r48, 5, "", "31"), packet(0x40, u16(5), "10", "00")),
+                        new Step(subscribe5(1, "", r48, 1), cat(suback5(1, 1), publish5(0x03, r48, 1, "", "31"))),
+                        new Step(ack(0x50, 1), disconnect5(0x82))));
+
+        // ---- row 50: subscription options [MQTT-3.8.3-5], 3.8.3.1
+        t.violation5("[50] MQTT-3.8.3-5 subscription option bit 6 set", subscribe5(1, "", "r50/a", 0x40), 0x81);
+        t.violation5("[50] MQTT-3.8.3-5 subscription option bit 7 set", subscribe5(1, "", "r50/a", 0x80), 0x81);
+        t.violation5("[50] 3.8.3.1 subscription QoS 3", subscribe5(1, "", "r50/a", 0x03), 0x82);
+        t.violation5("[50] 3.8.3.1 Retain Handling 3", subscribe5(1, "", "r50/a", 0x30), 0x82);
+        t.open("[50] 3.8.3.1 No Local, Retain As Published, Retain Handling 2 are valid options",
+                new Step(connect5(t.id()), V5_CONNACK_OK),
+                new Step(subscribe5(1, "", "r50/ok", 0x2e), suback5(1, 2)));
+
+        // ---- row 51: invalid topic filters, one by one: SUBACK 0x8F [MQTT-4.7.1-1/2]
+        t.open("[51] MQTT-4.7.1-2/3 invalid filters among valid ones: SUBACK 0x8F for each",
+                new Step(connect5(t.id()), V5_CONNACK_OK),
+                new Step(subscribe5(1, "", "r51/x", 1, "r51/#/x", 0, "r51/a+", 0, "", 0), suback5(1, 1, 0x8f, 0x8f,
+                        0x8f)));
+
+        // ---- row 52: malformed shared subscriptions [MQTT-4.8.2-1], [MQTT-4.8.2-2], [MQTT-3.8.3-4]
+        t.open("[52] MQTT-4.8.2-1/2 $share with an empty, '+' or '#' share name, or no filter: SUBACK 0x8F",
+                new Step(connect5(t.id()), V5_CONNACK_OK),
+                new Step(subscribe5(1, "", "$share//x", 0, "$share/a+/x", 0, "$share/#/x", 0, "$share/g", 0,
+                        "$share/g/", 0), suback5(1, 0x8f, 0x8f, 0x8f, 0x8f, 0x8f)));
+        t.violation5("[52] MQTT-3.8.3-4 No Local on a shared subscription",
+                subscribe5(1, "", "$share/g/r52", 0x04), 0x82);
+
+        // ---- row 53: Subscription Identifier 0 (3.8.2.1.2)
+        t.violation5("[53] 3.8.2.1.2 Subscription Identifier 0", subscribe5(1, propVbi(0x0b, 0), "r53/a", 0), 0x82);
+
+        // ---- row 54: DISCONNECT with a Session Expiry after CONNECT set 0 [MQTT-3.14.2-2]
+        t.violation5("[54] MQTT-3.14.2-2 DISCONNECT sets Session Expiry 60 after CONNECT set 0",
+                packet(0xe0, "00", "05", propU32(0x11, 60)), 0x82);
+        t.closed("[54] 3.14.2.2.2 DISCONNECT may repeat Session Expiry 0: closed without a reply",
+                List.of(new Step(connect5(t.id()), V5_CONNACK_OK),
+                        new Step(packet(0xe0, "00", "05", propU32(0x11, 0)), "")));
+        return t.cases;
+    }
+
     /** Collects cases and hands out client ids unique within the table. */
     private static final class Table {
         final List<ConformanceCase> cases = new ArrayList<>();
@@ -349,6 +606,13 @@ public final class ConformanceCases {
         }
 
         /** The connection's first bytes are refused with no reply at all. */
+        /** MQTT 5: after a good CONNECT, {@code packets} are answered with DISCONNECT {@code reason}, then close. */
+        void violation5(String name, String packets, int reason) {
+            String id = id();
+            String bad = packets == null ? connect5(id) : packets;
+            closed(name, List.of(new Step(connect5(id), V5_CONNACK_OK), new Step(bad, disconnect5(reason))));
+        }
+
         void refusedSilently(String name, String send) {
             closed(name, send, "");
         }

@@ -49,6 +49,16 @@ public final class Packets {
         return cat(byteHex(firstByte), vbi(b.length() / 2), b);
     }
 
+    /** The same packet with its one-byte Remaining Length written in two bytes: not minimally encoded. */
+    public static String withTwoByteLength(String packet) {
+        String p = normalize(packet);
+        int length = Integer.parseInt(p.substring(2, 4), 16);
+        if (length >= 128) {
+            throw new IllegalArgumentException("Remaining Length is not one byte: " + length);
+        }
+        return cat(p.substring(0, 2), byteHex(length | 0x80), "00", p.substring(4));
+    }
+
     public static String byteHex(int b) {
         return HEX.toHexDigits((byte) b);
     }
