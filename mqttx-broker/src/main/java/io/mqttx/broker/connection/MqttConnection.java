@@ -33,6 +33,9 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -245,7 +248,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             onAuthenticationStep(exchange.next(connect.authenticationData()));
             return;
         }
-        services.authenticator().authenticate(credentials).whenComplete((result, error) ->
+        CompletionStage<AuthenticationResult> verdict;
+        try {
+            verdict = services.authenticator().authenticate(credentials);
+        } catch (RuntimeException e) {
+            // an authenticator that throws fails closed, like one whose stage fails: CONNACK server unavailable
+            verdict = CompletableFuture.failedFuture(e);
+        }
+        verdict.whenComplete((result, error) ->
                 channel.eventLoop().execute(() -> afterAuthentication(connect, username, assigned,
                         effectiveKeepAlive, advertisedKeepAlive, result, error)));
     }
@@ -267,9 +277,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         identity = new ClientIdentity(clientId, username, result.authorizedPublish(), result.authorizedSubscribe());
         if (keepAlive > 0) {
-            long idleSeconds = (keepAlive * 3L + 1) / 2;
+            // exactly 1.5 x keepalive [MQTT-3.1.2-24]: whole seconds would round 1.5 s up to 2 s
+            long idleMillis = keepAlive * 1500L;
             channel.pipeline().addBefore(channel.pipeline().context(this).name(), "keepalive",
-                    new IdleStateHandler(idleSeconds, 0, 0, TimeUnit.SECONDS));
+                    new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
         }
         long expiry = sessionExpiry(connect);
         SessionRegistry.SessionRequest request = new SessionRegistry.SessionRequest(clientId, version,
@@ -454,15 +465,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         Session s = session;
         if (packet instanceof InboundPacket.Publish p) {
             InboundPacket.Publish resolved = resolveTopicAlias(p);
-            s.execute(() -> s.onPublish(resolved, this));
+            onSessionThread(s, () -> s.onPublish(resolved, this));
         } else if (packet instanceof InboundPacket.Ack a) {
-            s.execute(() -> s.onAck(a, this));
+            onSessionThread(s, () -> s.onAck(a, this));
         } else if (packet instanceof InboundPacket.PingReq) {
             channel.writeAndFlush(OutboundPackets.PINGRESP);
         } else if (packet instanceof InboundPacket.Subscribe sub) {
-            s.execute(() -> s.onSubscribe(sub, this));
+            onSessionThread(s, () -> s.onSubscribe(sub, this));
         } else if (packet instanceof InboundPacket.Unsubscribe u) {
-            s.execute(() -> s.onUnsubscribe(u, this));
+            onSessionThread(s, () -> s.onUnsubscribe(u, this));
         } else if (packet instanceof InboundPacket.Disconnect d) {
             onDisconnect(d);
         } else if (packet instanceof InboundPacket.Auth a) {
@@ -470,6 +481,27 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         } else {
             throw ProtocolViolation.protocolError("second CONNECT [MQTT-3.1.0-2]");
         }
+    }
+
+    /**
+     * Runs a packet's handling on the session's owner thread. A fault there ends this connection only: the owner
+     * thread is an event loop shared with many other clients, and a client whose packet was dropped half-handled
+     * would otherwise wait forever for its acknowledgement (CVE-2026-95842 class).
+     */
+    private void onSessionThread(Session s, Runnable handling) {
+        s.execute(() -> {
+            try {
+                handling.run();
+            } catch (ProtocolViolation v) {
+                violation(v);
+            } catch (RuntimeException e) {
+                log.warn("client {}: unexpected error handling a packet, closing this connection only", clientId, e);
+                channel.eventLoop().execute(() -> {
+                    state = State.CLOSING;
+                    channel.close();
+                });
+            }
+        });
     }
 
     private InboundPacket.Publish resolveTopicAlias(InboundPacket.Publish p) {
@@ -532,6 +564,26 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void send(MqttMessage message) {
+        if (channel.eventLoop().inEventLoop()) {
+            write(message);
+            return;
+        }
+        try {
+            channel.eventLoop().execute(() -> write(message));
+        } catch (RejectedExecutionException e) {
+            ReferenceCountUtil.release(message); // the broker is shutting down
+        }
+    }
+
+    /**
+     * Writes a packet unless the connection is closing: nothing may follow a DISCONNECT [MQTT-3.14.4-1] (a session
+     * still finishing the packet that caused it, say a SUBACK after the violation, is too late) nor a refusal.
+     */
+    private void write(MqttMessage message) {
+        if (state == State.CLOSING) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
         channel.writeAndFlush(message, channel.voidPromise());
     }
 

@@ -58,6 +58,9 @@ public final class InboundPacketAdapter {
     /** The reason code for a message Netty's decoder could not decode. */
     public static ProtocolViolation decodeFailure(DecoderResult result) {
         Throwable cause = result.cause();
+        if (cause instanceof ProtocolViolation violation) {
+            return violation; // found before the decoder, by the transport's packet framer
+        }
         if (cause instanceof TooLongFrameException) {
             return new ProtocolViolation(ReasonCode.PACKET_TOO_LARGE, "packet too large: " + cause.getMessage());
         }

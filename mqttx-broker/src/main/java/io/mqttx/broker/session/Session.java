@@ -637,6 +637,11 @@ public final class Session implements Subscriber {
         String authorizedFilter = filter;
         if (Topics.isShared(filter)) {
             if (!config.sharedSubscriptions().enabled()) {
+                if (from.protocolVersion().isV5()) {
+                    // the CONNACK said Shared Subscription Available = 0: a Protocol Error, DISCONNECT 0x9E (3.2.2.3.15)
+                    from.violation(new ProtocolViolation(ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED,
+                            "shared subscription while shared subscriptions are unavailable"));
+                }
                 return ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED;
             }
             try {

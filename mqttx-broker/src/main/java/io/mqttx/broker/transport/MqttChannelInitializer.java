@@ -90,6 +90,8 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
                                 boolean certificateCommonNameAsUsername) {
         BrokerConfig.Limits limits = services.config().limits();
         p.addLast("guard", new FirstPacketGuard());
+        // whole, structurally checked packets only: Netty's decoder does not bound its reads by the Remaining Length
+        p.addLast("framer", new PacketFramer(limits.maxPacketSize()));
         p.addLast("decoder", new MqttDecoder(limits.maxPacketSize(), limits.maxClientIdLength()));
         p.addLast("encoder", MqttEncoder.INSTANCE);
         // writes of one read batch, and of deliveries queued together, leave in one syscall

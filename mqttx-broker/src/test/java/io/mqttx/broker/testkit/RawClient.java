@@ -95,6 +95,24 @@ public final class RawClient implements AutoCloseable {
         return HEX.formatHex(got.toByteArray());
     }
 
+    /**
+     * Asserts that the connection stays open and the broker sends nothing for the given time (for example between
+     * two PINGREQs that must keep a keepalive from expiring).
+     */
+    public void assertSilentFor(Duration duration) throws IOException {
+        socket.setSoTimeout((int) duration.toMillis());
+        byte[] buf = new byte[256];
+        try {
+            int r = in.read(buf);
+            if (r < 0) {
+                throw new AssertionError("connection closed within " + duration);
+            }
+            throw new AssertionError("received " + HEX.formatHex(buf, 0, r) + " within " + duration);
+        } catch (SocketTimeoutException expected) {
+            // silence, and still open
+        }
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();
