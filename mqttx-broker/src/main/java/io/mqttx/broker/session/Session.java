@@ -121,7 +121,8 @@ public final class Session implements Subscriber {
     public void attach(ClientChannel newChannel) {
         cancelExpiry();
         channel = newChannel;
-        for (QueuedMessage m : inflight.values()) {
+        // a snapshot: transmit() settles and removes a message the client may no longer read
+        for (QueuedMessage m : new ArrayList<>(inflight.values())) {
             if (m.phase() == Phase.RELEASED) {
                 newChannel.send(OutboundPackets.ack(AckType.PUBREL, m.packetId(), ReasonCode.SUCCESS));
             } else {
