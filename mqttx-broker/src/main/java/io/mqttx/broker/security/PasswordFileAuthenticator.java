@@ -18,7 +18,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,14 +33,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class PasswordFileAuthenticator implements Authenticator, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PasswordFileAuthenticator.class);
-    private static final long BUSY_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final PasswordFile file;
     private final Executor hasher;
     private final ExecutorService ownedHasher;
     private final ResultCache cache;
     private final PasswordHash unknownUser;
-    private final AtomicLong lastBusyLog = new AtomicLong(System.nanoTime() - BUSY_LOG_INTERVAL_NANOS);
+    private final LogThrottle busyLog = new LogThrottle(10, TimeUnit.SECONDS);
 
     /**
      * @param threads  threads deriving hashes; each check occupies one for 100-200 ms
@@ -103,9 +101,7 @@ public final class PasswordFileAuthenticator implements Authenticator, AutoClose
                 }
             });
         } catch (RejectedExecutionException e) {
-            long now = System.nanoTime();
-            long last = lastBusyLog.get();
-            if (now - last >= BUSY_LOG_INTERVAL_NANOS && lastBusyLog.compareAndSet(last, now)) {
+            if (busyLog.allow()) {
                 log.warn("password checks saturated (every thread busy, queue full): refusing connections with"
                         + " SERVER_BUSY; consider mqttx.auth.hash-threads / mqttx.auth.hash-queue");
             }
