@@ -9,14 +9,25 @@ final class RawPackets {
     }
 
     static byte[] connect(String clientId, boolean cleanSession, String username, byte[] password) {
+        return connect(clientId, cleanSession, username, password, null, null);
+    }
+
+    /** With a QoS 0 will when {@code willTopic} is not null. */
+    static byte[] connect(String clientId, boolean cleanSession, String username, byte[] password, String willTopic,
+                          String willPayload) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         string(body, "MQTT");
         body.write(4);
-        int flags = (cleanSession ? 0x02 : 0) | (username != null ? 0x80 : 0) | (password != null ? 0x40 : 0);
+        int flags = (cleanSession ? 0x02 : 0) | (username != null ? 0x80 : 0) | (password != null ? 0x40 : 0)
+                | (willTopic != null ? 0x04 : 0);
         body.write(flags);
         body.write(0);
         body.write(60);
         string(body, clientId);
+        if (willTopic != null) {
+            string(body, willTopic);
+            string(body, willPayload);
+        }
         if (username != null) {
             string(body, username);
         }
