@@ -44,6 +44,8 @@ public final class HttpAuthenticator implements Authenticator {
     private static final int MAX_FILTER_LEVELS = 1024;
 
     private final URI url;
+    /** The URL as logged: without its query, which may hold an access token. */
+    private final String shownUrl;
     private final Duration timeout;
     private final HttpClient client;
     private final ResultCache cache;
@@ -60,10 +62,17 @@ public final class HttpAuthenticator implements Authenticator {
 
     HttpAuthenticator(URI url, Duration timeout, HttpClient client, ResultCache cache, int maxInFlight) {
         this.url = url;
+        this.shownUrl = shown(url);
         this.timeout = timeout;
         this.client = client;
         this.cache = cache;
         this.inFlight = new Semaphore(maxInFlight);
+    }
+
+    /** scheme://host[:port]/path, leaving out user info, query and fragment. */
+    static String shown(URI url) {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+                + (url.getRawPath() == null ? "" : url.getRawPath());
     }
 
     @Override
@@ -84,7 +93,7 @@ public final class HttpAuthenticator implements Authenticator {
 
     private CompletionStage<AuthenticationResult> call(String clientId, String body) {
         if (!inFlight.tryAcquire()) {
-            warn("authentication hook {}: too many requests outstanding, refusing with SERVER_BUSY", url);
+            warn("authentication hook {}: too many requests outstanding, refusing with SERVER_BUSY", shownUrl);
             return CompletableFuture.completedFuture(AuthenticationResult.refused(ReasonCode.SERVER_BUSY));
         }
         HttpRequest request = HttpRequest.newBuilder(url)
@@ -127,15 +136,15 @@ public final class HttpAuthenticator implements Authenticator {
                 return accepted(response.body());
             } catch (IllegalArgumentException e) {
                 warn("authentication hook {} accepted client {} with an unusable body ({}); refusing",
-                        url, clientId, e.getMessage());
+                        shownUrl, clientId, e.getMessage());
                 return AuthenticationResult.refused(ReasonCode.SERVER_UNAVAILABLE);
             }
         }
         if (status >= 500) {
-            warn("authentication hook {} answered {}; refusing clients until it recovers", url, status);
+            warn("authentication hook {} answered {}; refusing clients until it recovers", shownUrl, status);
             return AuthenticationResult.refused(ReasonCode.SERVER_UNAVAILABLE);
         }
-        log.debug("authentication hook {} answered {} for client {}", url, status, clientId);
+        log.debug("authentication hook {} answered {} for client {}", shownUrl, status, clientId);
         return AuthenticationResult.refused(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
     }
 
@@ -189,7 +198,7 @@ public final class HttpAuthenticator implements Authenticator {
     private AuthenticationResult unavailable(String clientId, Throwable error) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                 ? error.getCause() : error;
-        warn("authentication hook {} failed for client {} ({}); refusing with SERVER_UNAVAILABLE", url, clientId,
+        warn("authentication hook {} failed for client {} ({}); refusing with SERVER_UNAVAILABLE", shownUrl, clientId,
                 cause.toString());
         return AuthenticationResult.refused(ReasonCode.SERVER_UNAVAILABLE);
     }

@@ -90,7 +90,7 @@ public final class SecurityFactory {
                 throw new SecurityConfigurationException("mqttx.auth.timeout must be positive");
             }
             identified = new HttpAuthenticator(url, s.timeout(), s.cacheTtl());
-            authentication = "HTTP hook " + url + " (timeout " + s.timeout().toMillis() + " ms)";
+            authentication = "HTTP hook " + HttpAuthenticator.shown(url) + " (timeout " + s.timeout().toMillis() + " ms)";
         } else {
             if (!anonymous) {
                 throw new SecurityConfigurationException("anonymous access is off (mqttx.auth.anonymous=false, the"
@@ -184,7 +184,7 @@ public final class SecurityFactory {
         }
         if (scheme.equals("http") && !isLoopback(url.getHost())) {
             log.warn("mqttx.auth.url {} is plain http to another host: client passwords cross the network"
-                    + " unencrypted; use https", url);
+                    + " unencrypted; use https", HttpAuthenticator.shown(url));
         }
         return url;
     }

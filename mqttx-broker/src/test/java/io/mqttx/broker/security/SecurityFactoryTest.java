@@ -179,6 +179,13 @@ class SecurityFactoryTest {
     }
 
     @Test
+    void theHooksQueryIsNotLogged() {
+        try (Security s = SecurityFactory.build(settings().url("https://auth.example/check?token=s3cret").build())) {
+            assertThat(s.description()).contains("https://auth.example/check").doesNotContain("s3cret");
+        }
+    }
+
+    @Test
     void theHookAloneCanGrantTopicsThroughItsLists() {
         try (Security s = SecurityFactory.build(settings().url("http://127.0.0.1:1/auth").topicAuthorization(true)
                 .build())) {
