@@ -134,7 +134,8 @@ public final class Session implements Subscriber {
         cancelExpiry();
         cancelWill(); // the client is back within the Will Delay Interval [MQTT-3.1.3-9]
         channel = newChannel;
-        for (QueuedMessage m : inflight.values()) {
+        // a snapshot: transmit() settles and removes a message the client may no longer read
+        for (QueuedMessage m : new ArrayList<>(inflight.values())) {
             if (m.phase() == Phase.RELEASED) {
                 newChannel.send(OutboundPackets.ack(AckType.PUBREL, m.packetId(), ReasonCode.SUCCESS));
             } else {
