@@ -186,15 +186,18 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
 
         RocksDB opened = null;
         try {
-            if (!fresh) {
-                checkFamilies(path);
-            }
             List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
             for (String name : FAMILIES) {
                 descriptors.add(new ColumnFamilyDescriptor(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                         familyOptions));
             }
+            if (!fresh) {
+                checkFamilies(path);
+                checkTableFiles(path, descriptors);
+            }
             opened = RocksDB.open(dbOptions, path, descriptors, handles);
+            // from here on the files change: only the next clean close may vouch for them again
+            this.directory.deleteCleanRecord();
         } catch (RocksDBException e) {
             closeOptions();
             throw translate("cannot open store " + path, e);
@@ -241,6 +244,42 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
         if (!found.equals(new HashSet<>(FAMILIES))) {
             throw new StoreCorruptedException("store " + path + " has column families " + found + ", expected "
                     + FAMILIES + ": it is damaged or was written by another program. " + RECOVERY_HINT);
+        }
+    }
+
+    /**
+     * Opens the database read-only (which deletes nothing) to compare the table files its MANIFEST references with
+     * those on disk and those the last clean shutdown recorded. A MANIFEST that lost files (truncated, or an old copy)
+     * would otherwise make RocksDB delete them at open: here it is damage, reported before anything is touched.
+     */
+    private void checkTableFiles(String path, List<ColumnFamilyDescriptor> descriptors) throws RocksDBException {
+        Set<String> live = new java.util.TreeSet<>();
+        List<ColumnFamilyHandle> readOnlyHandles = new ArrayList<>();
+        try (RocksDB readOnly = RocksDB.openReadOnly(dbOptions, path, descriptors, readOnlyHandles)) {
+            for (org.rocksdb.LiveFileMetaData f : readOnly.getLiveFilesMetaData()) {
+                String name = f.fileName();
+                live.add(name.startsWith("/") ? name.substring(1) : name);
+            }
+        } finally {
+            readOnlyHandles.forEach(ColumnFamilyHandle::close);
+        }
+        Set<String> onDisk = directory.tableFiles();
+        Set<String> clean = directory.readCleanRecord();
+        if (clean != null && !clean.equals(live)) {
+            Set<String> forgotten = new java.util.TreeSet<>(clean);
+            forgotten.removeAll(live);
+            throw new StoreCorruptedException("store " + path + ": its MANIFEST does not reference " + forgotten
+                    + ", which the last clean shutdown left in the database (MANIFEST truncated or replaced?): the"
+                    + " store is damaged. " + RECOVERY_HINT);
+        }
+        Set<String> orphans = new java.util.TreeSet<>(onDisk);
+        orphans.removeAll(live);
+        if (!orphans.isEmpty()) {
+            if (clean != null) {
+                throw new StoreCorruptedException("store " + path + " holds table files " + orphans + " that neither"
+                        + " its MANIFEST nor the last clean shutdown knows: the store is damaged. " + RECOVERY_HINT);
+            }
+            directory.quarantine(orphans);
         }
     }
 
@@ -532,16 +571,25 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
                 return;
             }
             closed = true;
+            Set<String> live = null;
             try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
                 db.flush(flush, handles);
-                if (sync) {
-                    db.syncWal();
+                db.syncWal();
+                // no compaction may change the files between this list and the close
+                db.pauseBackgroundWork();
+                live = new java.util.TreeSet<>();
+                for (org.rocksdb.LiveFileMetaData f : db.getLiveFilesMetaData()) {
+                    String name = f.fileName();
+                    live.add(name.startsWith("/") ? name.substring(1) : name);
                 }
             } catch (RocksDBException e) {
                 log.warn("store {}: flush at close failed (the log still has everything): {}", directory.path(),
                         e.getMessage());
             }
             closeNative();
+            if (live != null) {
+                directory.writeCleanRecord(live);
+            }
         } finally {
             lifecycle.writeLock().unlock();
         }

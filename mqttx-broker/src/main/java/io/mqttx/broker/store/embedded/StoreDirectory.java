@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,9 @@ final class StoreDirectory {
     private static final Logger log = LoggerFactory.getLogger(StoreDirectory.class);
 
     static final String MARKER = "MQTTX-STORE";
+    static final String CLEAN = "MQTTX-CLEAN-SHUTDOWN";
+    static final String ORPHANS = "unreferenced-files";
+    private static final String CLEAN_MAGIC = "mqttx-clean-shutdown";
     static final int FORMAT_VERSION = 1;
     private static final String MAGIC = "mqttx-store";
     private static final int MAX_MARKER_BYTES = 4096;
@@ -81,7 +85,6 @@ final class StoreDirectory {
                     Files.createDirectories(dir);
                 }
             }
-            restrictDirectory();
             Path marker = dir.resolve(MARKER);
             if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
                 if (!isEmpty()) {
@@ -89,10 +92,12 @@ final class StoreDirectory {
                             + " marker: it is not an mqttx store (another program's data?). Refusing to touch it;"
                             + " point the store at an empty or new directory");
                 }
+                restrictDirectory();
                 writeMarker(marker);
                 return State.NEW;
             }
             checkMarker(marker);
+            restrictDirectory();
             return hasDatabase() ? State.EXISTING : State.NEW;
         } catch (IOException e) {
             throw new StoreException("cannot prepare store directory " + dir + ": " + e, e);
@@ -203,6 +208,112 @@ final class StoreDirectory {
                     + " version " + FORMAT_VERSION + " only. Use a broker release that reads version " + version
                     + ", or move the directory aside to start with an empty store");
         }
+    }
+
+    /**
+     * Records the table files a clean shutdown left: RocksDB trusts its MANIFEST for which files make the database,
+     * and deletes the others at open, so a truncated or stale MANIFEST would silently drop data. With this record
+     * the next open can tell that from a clean state.
+     */
+    void writeCleanRecord(Set<String> liveFiles) {
+        StringBuilder body = new StringBuilder(CLEAN_MAGIC).append('\n');
+        new TreeSet<>(liveFiles).forEach(f -> body.append(f).append('\n'));
+        CRC32 crc = new CRC32();
+        crc.update(body.toString().getBytes(StandardCharsets.US_ASCII));
+        body.append("crc32=").append(String.format("%08x", crc.getValue())).append('\n');
+        Path tmp = dir.resolve(CLEAN + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                restrict(tmp, FILE_MODE);
+                ch.write(java.nio.ByteBuffer.wrap(body.toString().getBytes(StandardCharsets.US_ASCII)));
+                ch.force(true);
+            }
+            Files.move(tmp, dir.resolve(CLEAN), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory();
+        } catch (IOException e) {
+            // the next open checks less, and says so; the data itself is safe
+            log.warn("cannot record the clean shutdown of store {}: {}", dir, e.toString());
+        }
+    }
+
+    /** The files of the last clean shutdown, or null after a crash (or a first start). */
+    Set<String> readCleanRecord() {
+        Path file = dir.resolve(CLEAN);
+        try {
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                return null;
+            }
+            if (Files.size(file) > (1 << 24)) {
+                throw new StoreCorruptedException("clean-shutdown record " + file + " is too large: damaged. "
+                        + RocksDbBrokerStore.RECOVERY_HINT);
+            }
+            String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+            int crcAt = text.lastIndexOf("crc32=");
+            String body = crcAt < 0 ? "" : text.substring(0, crcAt);
+            CRC32 crc = new CRC32();
+            crc.update(body.getBytes(StandardCharsets.ISO_8859_1));
+            if (!body.startsWith(CLEAN_MAGIC + "\n")
+                    || !text.substring(crcAt).equals("crc32=" + String.format("%08x", crc.getValue()) + "\n")) {
+                throw new StoreCorruptedException("clean-shutdown record " + file + " is damaged or truncated. "
+                        + RocksDbBrokerStore.RECOVERY_HINT);
+            }
+            Set<String> files = new TreeSet<>();
+            for (String line : body.split("\n")) {
+                if (!line.isEmpty() && !line.equals(CLEAN_MAGIC)) {
+                    files.add(line);
+                }
+            }
+            return files;
+        } catch (IOException e) {
+            throw new StoreException("cannot read " + file + ": " + e, e);
+        }
+    }
+
+    void deleteCleanRecord() {
+        try {
+            Files.deleteIfExists(dir.resolve(CLEAN));
+            syncDirectory();
+        } catch (IOException e) {
+            throw new StoreException("cannot delete " + dir.resolve(CLEAN) + ": " + e, e);
+        }
+    }
+
+    /** The table and blob files in the directory: what RocksDB would delete at open if its MANIFEST forgot them. */
+    Set<String> tableFiles() {
+        Set<String> out = new TreeSet<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(".sst") || name.endsWith(".blob")) {
+                    out.add(name);
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot list store directory " + dir + ": " + e, e);
+        }
+        return out;
+    }
+
+    /**
+     * Moves table files that no MANIFEST references into {@value #ORPHANS}, where RocksDB will not delete them. After a
+     * crash these are most likely the obsolete inputs or unfinished outputs of a compaction, but keeping them costs
+     * only disk, and an operator can look before deleting.
+     */
+    void quarantine(Set<String> files) {
+        Path into = dir.resolve(ORPHANS);
+        try {
+            Files.createDirectories(into);
+            restrict(into, DIR_MODE);
+            for (String f : files) {
+                Files.move(dir.resolve(f), into.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            }
+            syncDirectory();
+        } catch (IOException e) {
+            throw new StoreException("cannot move unreferenced files of store " + dir + " aside: " + e, e);
+        }
+        log.warn("store {}: moved {} table files that the database does not reference (left by a crash?) to {}:"
+                + " delete them once you see no need for them", dir, files.size(), into);
     }
 
     /** Narrows the directory to 0700, warning if it was open to others. */
