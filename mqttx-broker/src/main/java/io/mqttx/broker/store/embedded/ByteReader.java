@@ -85,6 +85,13 @@ final class ByteReader {
         return b;
     }
 
+    /** Skips a length-prefixed byte array, checking only that it is all there. */
+    void skipBytes() {
+        int n = varint(Integer.MAX_VALUE);
+        need(n);
+        pos += n;
+    }
+
     String string() {
         int n = varint(Integer.MAX_VALUE);
         need(n);

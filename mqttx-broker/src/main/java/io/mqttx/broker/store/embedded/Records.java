@@ -290,6 +290,15 @@ final class Records {
     }
 
     static ApplicationMessage decodeMessage(byte[] value, String what) {
+        return decodeMessage(value, what, true);
+    }
+
+    /** Checks that a stored message decodes, without copying its payload: the open-time verification. */
+    static void checkMessage(byte[] value, String what) {
+        decodeMessage(value, what, false);
+    }
+
+    private static ApplicationMessage decodeMessage(byte[] value, String what, boolean withPayload) {
         ByteReader r = reader(value, what);
         long flags = r.varint();
         int qos = (int) (flags >>> 1) & 3;
@@ -308,6 +317,11 @@ final class Records {
         List<UserProperty> userProperties = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             userProperties.add(new UserProperty(r.string(), r.string()));
+        }
+        if (!withPayload) {
+            r.skipBytes();
+            r.expectEnd();
+            return null;
         }
         byte[] payload = r.bytes();
         r.expectEnd();

@@ -352,7 +352,7 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
         Set<Long> present = new HashSet<>();
         scan(messagesCf, null, (k, v) -> {
             long id = Records.messageIdOf(k);
-            Records.decodeMessage(v, "message " + id);
+            Records.checkMessage(v, "message " + id);
             if (counts.containsKey(id)) {
                 present.add(id);
             } else {
@@ -387,6 +387,9 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
              Slice upper = prefix == null ? null : new Slice(Records.prefixEnd(prefix))) {
             if (upper != null) {
                 options.setIterateUpperBound(upper);
+            } else {
+                // a whole family, read once at open: large sequential reads, and no eviction of what is cached
+                options.setReadaheadSize(4L << 20).setFillCache(false);
             }
             try (RocksIterator it = db.newIterator(family, options)) {
                 if (prefix == null) {
@@ -796,14 +799,20 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
                     Records.decodeFlight(v, "flight record of '" + clientId + "'")));
             List<QueuedMessage> out = new ArrayList<>();
             synchronized (refLock) {
+                List<Long> sequences = new ArrayList<>();
+                List<Records.Entry> entries = new ArrayList<>();
                 scan(queuesCf, prefix, (k, v) -> {
-                    long sequence = Records.sequenceOf(k, "queue key");
-                    Records.Entry e = Records.decodeEntry(v, "queue entry of '" + clientId + "'");
-                    Records.Flight flight = flights.get(sequence);
-                    out.add(new QueuedMessage(sequence, e.messageId(), message(e.messageId(), clientId), e.qos(),
+                    sequences.add(Records.sequenceOf(k, "queue key"));
+                    entries.add(Records.decodeEntry(v, "queue entry of '" + clientId + "'"));
+                });
+                Map<Long, ApplicationMessage> messages = messages(entries, clientId);
+                for (int i = 0; i < entries.size(); i++) {
+                    Records.Entry e = entries.get(i);
+                    Records.Flight flight = flights.get(sequences.get(i));
+                    out.add(new QueuedMessage(sequences.get(i), e.messageId(), messages.get(e.messageId()), e.qos(),
                             e.retain(), e.subscriptionIds(), flight == null ? 0 : flight.packetId(),
                             flight == null ? QueuedMessage.Phase.QUEUED : flight.phase()));
-                });
+                }
             }
             return out;
         } finally {
@@ -811,25 +820,53 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
         }
     }
 
-    /** The message of an id, decoded once and shared while anyone holds it; call under {@link #refLock}. */
-    private ApplicationMessage message(long id, String clientId) {
-        Ref ref = refs.get(id);
-        ApplicationMessage m = ref == null || ref.loaded == null ? null : ref.loaded.get();
-        if (m != null) {
-            return m;
-        }
-        try {
-            byte[] value = db.get(messagesCf, Records.messageKey(id));
-            if (value == null || ref == null) {
-                throw new StoreCorruptedException("store " + directory.path() + ": message " + id + " queued for '"
-                        + clientId + "' has no payload: the store is damaged. " + RECOVERY_HINT);
+    /**
+     * The messages of some entries, each decoded once and shared (by every session that loads it) while anyone holds
+     * it; those not in memory are read in batches of one multi-get. Call under {@link #refLock}.
+     */
+    private Map<Long, ApplicationMessage> messages(List<Records.Entry> entries, String clientId) {
+        Map<Long, ApplicationMessage> out = new HashMap<>();
+        List<Long> missing = new ArrayList<>();
+        for (Records.Entry e : entries) {
+            long id = e.messageId();
+            if (out.containsKey(id)) {
+                continue;
             }
-            m = Records.decodeMessage(value, "message " + id);
-        } catch (RocksDBException e) {
-            throw translate("cannot read store " + directory.path(), e);
+            Ref ref = refs.get(id);
+            ApplicationMessage m = ref == null || ref.loaded == null ? null : ref.loaded.get();
+            out.put(id, m);
+            if (m == null) {
+                missing.add(id);
+            }
         }
-        ref.loaded = new WeakReference<>(m);
-        return m;
+        int batch = 256;
+        for (int from = 0; from < missing.size(); from += batch) {
+            List<Long> ids = missing.subList(from, Math.min(missing.size(), from + batch));
+            List<byte[]> keys = new ArrayList<>(ids.size());
+            List<ColumnFamilyHandle> families = new ArrayList<>(ids.size());
+            for (long id : ids) {
+                keys.add(Records.messageKey(id));
+                families.add(messagesCf);
+            }
+            List<byte[]> values;
+            try {
+                values = db.multiGetAsList(families, keys);
+            } catch (RocksDBException e) {
+                throw translate("cannot read store " + directory.path(), e);
+            }
+            for (int i = 0; i < ids.size(); i++) {
+                long id = ids.get(i);
+                Ref ref = refs.get(id);
+                if (values.get(i) == null || ref == null) {
+                    throw new StoreCorruptedException("store " + directory.path() + ": message " + id + " queued for '"
+                            + clientId + "' has no payload: the store is damaged. " + RECOVERY_HINT);
+                }
+                ApplicationMessage m = Records.decodeMessage(values.get(i), "message " + id);
+                ref.loaded = new WeakReference<>(m);
+                out.put(id, m);
+            }
+        }
+        return out;
     }
 
     @Override
