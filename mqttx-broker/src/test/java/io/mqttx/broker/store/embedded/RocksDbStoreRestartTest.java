@@ -2,8 +2,15 @@ package io.mqttx.broker.store.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mqttx.broker.protocol.ApplicationMessage;
+import io.mqttx.broker.protocol.MessageProperties;
+import io.mqttx.broker.protocol.ProtocolVersion;
+import io.mqttx.broker.protocol.Subscription;
 import io.mqttx.broker.security.Authenticator;
 import io.mqttx.broker.security.Authorizer;
+import io.mqttx.broker.store.QueuedMessage;
+import io.mqttx.broker.store.QueuedMessage.Phase;
+import io.mqttx.broker.store.SessionState;
 import io.mqttx.broker.testkit.PahoClients;
 import io.mqttx.broker.testkit.PahoClients.Client;
 import io.mqttx.broker.testkit.PahoClients.Received;
@@ -123,6 +130,40 @@ class RocksDbStoreRestartTest {
             paho.disconnect();
         } finally {
             paho.close();
+        }
+    }
+
+    @Test
+    void aSessionThatExpiredWhileTheBrokerWasDownIsDeletedWithAllItOwned() {
+        Path dir = tmp.resolve("store");
+        ApplicationMessage shared = new ApplicationMessage("t", "shared".getBytes(StandardCharsets.UTF_8), 1, false,
+                MessageProperties.NONE, "p", 0);
+        ApplicationMessage own = new ApplicationMessage("t", "own".getBytes(StandardCharsets.UTF_8), 1, false,
+                MessageProperties.NONE, "p", 0);
+        long now = System.currentTimeMillis();
+        try (RocksDbBrokerStore store = new RocksDbBrokerStore(dir)) {
+            store.saveSession(new SessionState("expired", ProtocolVersion.MQTT_5, 60, now - 3_600_000));
+            store.saveSubscription("expired", Subscription.of("t", 1), 0);
+            store.append("expired", new QueuedMessage(1, 5, shared, 1, false, List.of(), 0, Phase.QUEUED));
+            store.append("expired", new QueuedMessage(2, 7, own, 1, false, List.of(), 3, Phase.PUBLISHED));
+            store.addAwaitingRelease("expired", 9);
+            store.saveSession(new SessionState("alive", ProtocolVersion.MQTT_5, 3600, now - 1000));
+            store.append("alive", new QueuedMessage(1, 5, shared, 1, false, List.of(), 0, Phase.QUEUED));
+            assertThat(store.storedPayloads()).isEqualTo(2);
+        }
+
+        startBroker(); // recovery finds "expired" expired and deletes it
+        broker.close();
+        broker = null;
+
+        try (RocksDbBrokerStore store = new RocksDbBrokerStore(dir)) {
+            assertThat(store.loadSessions()).extracting(SessionState::clientId).containsExactly("alive");
+            assertThat(store.loadSubscriptions("expired")).isEmpty();
+            assertThat(store.load("expired")).isEmpty();
+            assertThat(store.loadAwaitingRelease("expired")).isEmpty();
+            assertThat(store.storedPayloads()).as("only the payload 'alive' still references").isEqualTo(1);
+            assertThat(store.load("alive")).singleElement()
+                    .satisfies(q -> assertThat(q.message().payload()).isEqualTo(shared.payload()));
         }
     }
 
