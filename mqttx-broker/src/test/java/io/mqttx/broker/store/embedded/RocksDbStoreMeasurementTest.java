@@ -137,6 +137,68 @@ class RocksDbStoreMeasurementTest {
     }
 
     /**
+     * The store's own cost per QoS 1 message to one persistent subscriber, without the network and the clients:
+     * append (payload + entry), updateFlight (packet id), remove (and free the payload), plus a commit that the
+     * publisher's PUBACK waits for. Four publisher threads, as event loops would be, each with up to 100 messages
+     * waiting for their commit.
+     */
+    @Test
+    void storeWorkPerQos1Message() throws Exception {
+        int perThread = Integer.getInteger("mqttx.measure.storeMessages", 50_000);
+        int threads = 4;
+        for (int round = 0; round < 3; round++) {
+            int r = round;
+            measureStoreWork("memory", () -> new MemoryBrokerStore(), threads, perThread, r);
+            measureStoreWork("rocksdb", () -> new RocksDbBrokerStore(tmp.resolve("w-nosync-" + r), false), threads,
+                    perThread, r);
+            measureStoreWork("rocksdb+fsync", () -> new RocksDbBrokerStore(tmp.resolve("w-sync-" + r), true),
+                    threads, perThread, r);
+        }
+    }
+
+    private void measureStoreWork(String name, Supplier<BrokerStore> factory, int threads, int perThread, int round)
+            throws Exception {
+        try (BrokerStore store = factory.get()) {
+            ApplicationMessage m = new ApplicationMessage("bench/t", new byte[100], 1, false, MessageProperties.NONE,
+                    "p", 0);
+            AtomicInteger ids = new AtomicInteger();
+            List<Thread> workers = new java.util.ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int t = 0; t < threads; t++) {
+                String client = "sub-" + t;
+                Thread w = new Thread(() -> {
+                    // like an event loop: the PUBACK waits for the commit, the thread does not; a publisher has
+                    // up to 100 messages unacknowledged
+                    java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Void>> unacked =
+                            new java.util.ArrayDeque<>();
+                    for (int i = 1; i <= perThread; i++) {
+                        long id = ids.incrementAndGet();
+                        store.queues().append(client, new QueuedMessage(i, id, m, 1, false, List.of(), 0,
+                                QueuedMessage.Phase.QUEUED));
+                        unacked.add(store.commit());
+                        if (unacked.size() >= 100) {
+                            unacked.poll().join();
+                        }
+                        store.queues().updateFlight(client, i, i % 65535 + 1, QueuedMessage.Phase.PUBLISHED);
+                        store.queues().remove(client, i);
+                    }
+                    unacked.forEach(java.util.concurrent.CompletableFuture::join);
+                });
+                workers.add(w);
+                w.start();
+            }
+            for (Thread w : workers) {
+                w.join();
+            }
+            long nanos = System.nanoTime() - t0;
+            int total = threads * perThread;
+            report(String.format("store-work store=%s round=%d threads=%d messages=%d seconds=%.3f msg/s=%.0f"
+                    + " us/msg/thread=%.1f", name, round, threads, total, nanos / 1e9, total / (nanos / 1e9),
+                    nanos / 1e3 / perThread));
+        }
+    }
+
+    /**
      * About 1 GB of queued messages (1,000 sessions x 1,000 distinct 1 KiB payloads, incompressible), written, closed,
      * then timed: the open (which verifies every record) and the loading of every session, as a broker's recovery does.
      */
