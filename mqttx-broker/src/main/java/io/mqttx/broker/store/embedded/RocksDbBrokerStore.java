@@ -87,10 +87,6 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
     private static final List<String> FAMILIES = List.of("default", "sessions", "subscriptions", "queues",
             "flight", "inbound", "messages", "retained");
 
-    static {
-        RocksDB.loadLibrary();
-    }
-
     private final StoreDirectory directory;
     private final boolean sync;
 
@@ -158,6 +154,7 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
      *                        (then a {@link StoreCorruptedException}), or locked by another process
      */
     public RocksDbBrokerStore(Path directory, boolean sync) {
+        loadNativeLibrary();
         this.directory = new StoreDirectory(directory);
         this.sync = sync;
         StoreDirectory.State state = this.directory.prepare();
@@ -233,6 +230,17 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
     }
 
     // ---------------------------------------------------------------- opening
+
+    /** RocksDB's JNI library, unpacked to {@code java.io.tmpdir}: a failure there is a clear error, not a crash. */
+    private static void loadNativeLibrary() {
+        try {
+            RocksDB.loadLibrary();
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            throw new StoreException("cannot load RocksDB's native library (" + e + "). It is unpacked into"
+                    + " java.io.tmpdir (" + System.getProperty("java.io.tmpdir") + "), which must allow executing"
+                    + " files; set -Djava.io.tmpdir or ROCKSDB_SHAREDLIB_DIR otherwise", e);
+        }
+    }
 
     private void checkFamilies(String path) throws RocksDBException {
         Set<String> found = new HashSet<>();
