@@ -403,6 +403,35 @@ public abstract class BrokerStoreContract {
     }
 
     @Test
+    void everyWriteOfAnAtomicUnitIsThereAfterwardsAndItsReadsSeeItsOwnWrites() {
+        ApplicationMessage m = message("t", "routed");
+        store.atomically(() -> {
+            store.queues().append("a", queued(1, 1, m, 2));
+            store.atomically(() -> store.queues().append("b", queued(1, 1, m, 2))); // nested: joins the unit
+            store.queues().updateFlight("a", 1, 4, Phase.PUBLISHED);
+            store.queues().append("c", queued(1, 2, message("t", "dropped"), 1));
+            store.queues().remove("c", 1); // an entry written in this very unit
+            store.queues().remove("b", 1);
+            store.queues().addAwaitingRelease("publisher", 7);
+            store.retained().put(m.withRetain(true));
+            store.sessions().saveSession(new SessionState("a", ProtocolVersion.MQTT_5, 60, 0));
+        });
+        checkNowAndAfterReopen(s -> {
+            assertThat(s.queues().load("a")).singleElement().satisfies(q -> {
+                assertThat(q.packetId()).isEqualTo(4);
+                assertThat(q.phase()).isEqualTo(Phase.PUBLISHED);
+                assertSameMessage(q.message(), m);
+            });
+            assertThat(s.queues().load("b")).isEmpty();
+            assertThat(s.queues().load("c")).isEmpty();
+            assertThat(s.queues().loadAwaitingRelease("publisher")).containsExactly(7);
+            assertThat(s.retained().loadAll()).hasSize(1);
+            assertThat(s.sessions().loadSessions()).hasSize(1);
+        });
+        storedPayloads(store).ifPresent(n -> assertThat(n).isEqualTo(1));
+    }
+
+    @Test
     void concurrentPublishersAndSessionsKeepPayloadReferencesExact() throws Exception {
         int threads = 4;
         int perThread = 300;
