@@ -25,6 +25,7 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 import org.rocksdb.AbstractEventListener;
+import org.rocksdb.AbstractWriteBatch;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -45,6 +46,7 @@ import org.rocksdb.Slice;
 import org.rocksdb.Status;
 import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Durability</h2>
  * Every write is one RocksDB {@link WriteBatch} (atomic: a queue entry and the payload it adds, or a removal and the
- * payload it frees), written to the write-ahead log before the method returns.
+ * payload it frees), written to the write-ahead log before the method returns; inside {@link #atomically} all the
+ * writes of the unit are one batch, written when it ends.
  * <ul>
  *   <li>{@code sync=false} (default): the log is not fsynced. Whatever a method returned survives a crash of the
  *   process ({@code kill -9}), not necessarily one of the machine. {@link #commit()} is always already complete.</li>
@@ -129,6 +132,15 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
     private List<CompletableFuture<Void>> waiting = new ArrayList<>();
     private boolean stopping;
     private final Thread syncer;
+
+    /** The atomic unit this thread is filling, inside {@link #atomically}. */
+    private final ThreadLocal<Unit> unit = new ThreadLocal<>();
+
+    /** The writes of one {@link #atomically} call, and how to take back the reference counts they changed. */
+    private static final class Unit {
+        final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
+        final List<Runnable> undo = new ArrayList<>();
+    }
 
     /** References to one stored message; {@code count} is changed under {@link #refLock} only. */
     private static final class Ref {
@@ -399,13 +411,16 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
                 // a whole family, read once at open: large sequential reads, and no eviction of what is cached
                 options.setReadaheadSize(4L << 20).setFillCache(false);
             }
-            try (RocksIterator it = db.newIterator(family, options)) {
+            Unit u = unit.get();
+            try (RocksIterator base = db.newIterator(family, options);
+                 RocksIterator it = u == null ? base : u.batch.newIteratorWithBase(family, base)) {
                 if (prefix == null) {
                     it.seekToFirst();
                 } else {
                     it.seek(prefix);
                 }
-                for (; it.isValid(); it.next()) {
+                // the unit's own writes are not bounded by the base iterator's upper bound: check the prefix
+                for (; it.isValid() && (prefix == null || startsWith(it.key(), prefix)); it.next()) {
                     each.accept(it.key(), it.value());
                 }
                 it.status();
@@ -416,6 +431,11 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
             throw new StoreCorruptedException("store " + directory.path() + ": " + e.getMessage() + ". "
                     + RECOVERY_HINT, e);
         }
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length
+                && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     private StoreException translate(String what, RocksDBException e) {
@@ -453,12 +473,31 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
         writes.incrementAndGet();
     }
 
-    private interface BatchWork {
-        void fill(WriteBatch batch) throws RocksDBException;
+    private void write(WriteBatchWithIndex batch) throws RocksDBException {
+        db.write(writeOptions, batch);
+        writes.incrementAndGet();
     }
 
-    /** Runs one write outside the reference lock. */
+    private interface BatchWork {
+        void fill(AbstractWriteBatch batch) throws RocksDBException;
+    }
+
+    /** Fills a batch and records, in {@code undo}, how to take back the reference counts it changed. */
+    private interface RefWork {
+        void fill(AbstractWriteBatch batch, List<Runnable> undo) throws RocksDBException;
+    }
+
+    /** One write that changes no reference count: alone, or as part of this thread's atomic unit. */
     private void writeBatch(String what, BatchWork work) {
+        Unit u = unit.get();
+        if (u != null) {
+            try {
+                work.fill(u.batch);
+            } catch (RocksDBException e) {
+                throw translate("store write failed (" + what + ")", e);
+            }
+            return;
+        }
         Lock lock = open();
         try (WriteBatch batch = new WriteBatch()) {
             work.fill(batch);
@@ -467,6 +506,93 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
             throw translate("store write failed (" + what + ")", e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * One write that changes reference counts, under {@link #refLock}: the counts change as the batch is filled and
+     * are taken back if it cannot be written. Inside an atomic unit the batch is the unit's, and so is the undo.
+     */
+    private void refWrite(String what, RefWork work) {
+        Unit u = unit.get();
+        if (u != null) {
+            try {
+                work.fill(u.batch, u.undo);
+            } catch (RocksDBException e) {
+                throw translate("store write failed (" + what + ")", e);
+            }
+            return;
+        }
+        Lock lock = open();
+        try {
+            synchronized (refLock) {
+                List<Runnable> undo = new ArrayList<>();
+                try (WriteBatch batch = new WriteBatch()) {
+                    work.fill(batch, undo);
+                    write(batch);
+                } catch (RocksDBException e) {
+                    rollback(undo);
+                    throw translate("store write failed (" + what + ")", e);
+                } catch (RuntimeException | Error e) {
+                    rollback(undo);
+                    throw e;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void rollback(List<Runnable> undo) {
+        for (int i = undo.size() - 1; i >= 0; i--) {
+            undo.get(i).run();
+        }
+    }
+
+    /** Adds a reference to a message; true if it is the first, so that the payload must be written. */
+    private boolean addRef(long id, ApplicationMessage message, List<Runnable> undo) {
+        Ref ref = refs.get(id);
+        if (ref == null) {
+            Ref fresh = new Ref(1);
+            fresh.loaded = new WeakReference<>(message);
+            refs.put(id, fresh);
+            undo.add(() -> refs.remove(id));
+            return true;
+        }
+        ref.count++;
+        undo.add(() -> ref.count--);
+        return false;
+    }
+
+    /** Drops {@code n} references to a message; true if they were the last, so that the payload must go. */
+    private boolean dropRefs(long id, int n, List<Runnable> undo) {
+        Ref ref = refs.get(id);
+        if (ref == null) {
+            return false;
+        }
+        if (ref.count <= n) {
+            int before = ref.count;
+            refs.remove(id);
+            ref.count = 0;
+            undo.add(() -> {
+                ref.count = before;
+                refs.put(id, ref);
+            });
+            return true;
+        }
+        ref.count -= n;
+        undo.add(() -> ref.count += n);
+        return false;
+    }
+
+    /** A point read that sees this thread's atomic unit, if any. */
+    private byte[] get(ColumnFamilyHandle family, byte[] key) throws RocksDBException {
+        Unit u = unit.get();
+        if (u == null) {
+            return db.get(family, key);
+        }
+        try (ReadOptions options = new ReadOptions()) {
+            return u.batch.getFromBatchAndDB(db, family, options, key);
         }
     }
 
@@ -513,6 +639,45 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
     @Override
     public boolean commitsImmediately() {
         return !sync;
+    }
+
+    /**
+     * The writes {@code work} makes on this thread go into one indexed batch (which this thread's reads see), written
+     * as one atomic RocksDB write at the end. The reference lock is held throughout, so no other thread removes an
+     * entry of the unit before it is written; if {@code work} throws, nothing is written and the reference counts
+     * are taken back.
+     */
+    @Override
+    public void atomically(Runnable work) {
+        if (unit.get() != null) {
+            work.run();
+            return;
+        }
+        Lock lock = open();
+        try {
+            synchronized (refLock) {
+                Unit u = new Unit();
+                unit.set(u);
+                try {
+                    work.run();
+                    unit.remove();
+                    if (u.batch.count() > 0) {
+                        write(u.batch);
+                    }
+                } catch (RocksDBException e) {
+                    rollback(u.undo);
+                    throw translate("store write failed (atomic unit)", e);
+                } catch (RuntimeException | Error e) {
+                    rollback(u.undo);
+                    throw e;
+                } finally {
+                    unit.remove();
+                    u.batch.close();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The group commit: one fsync completes every commit that was waiting when it began. */
@@ -636,45 +801,25 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
     @Override
     public void deleteSession(String clientId) {
         byte[] prefix = Records.clientPrefix(clientId);
-        Lock lock = open();
-        try {
-            synchronized (refLock) {
-                try (WriteBatch batch = new WriteBatch()) {
-                    batch.delete(sessionsCf, prefix);
-                    for (ColumnFamilyHandle family : List.of(subscriptionsCf, flightCf, inboundCf)) {
-                        for (byte[][] kv : collect(family, prefix)) {
-                            batch.delete(family, kv[0]);
-                        }
-                    }
-                    Map<Long, Integer> released = new HashMap<>();
-                    for (byte[][] kv : collect(queuesCf, prefix)) {
-                        batch.delete(queuesCf, kv[0]);
-                        released.merge(Records.decodeEntry(kv[1], "queue entry of '" + clientId + "'").messageId(),
-                                1, Integer::sum);
-                    }
-                    List<Long> freed = new ArrayList<>();
-                    for (Map.Entry<Long, Integer> e : released.entrySet()) {
-                        Ref ref = refs.get(e.getKey());
-                        if (ref != null && ref.count <= e.getValue()) {
-                            batch.delete(messagesCf, Records.messageKey(e.getKey()));
-                            freed.add(e.getKey());
-                        }
-                    }
-                    write(batch);
-                    for (Map.Entry<Long, Integer> e : released.entrySet()) {
-                        Ref ref = refs.get(e.getKey());
-                        if (ref != null) {
-                            ref.count -= e.getValue();
-                        }
-                    }
-                    freed.forEach(refs::remove);
+        refWrite("delete session", (batch, undo) -> {
+            batch.delete(sessionsCf, prefix);
+            for (ColumnFamilyHandle family : List.of(subscriptionsCf, flightCf, inboundCf)) {
+                for (byte[][] kv : collect(family, prefix)) {
+                    batch.delete(family, kv[0]);
                 }
             }
-        } catch (RocksDBException e) {
-            throw translate("store write failed (delete session)", e);
-        } finally {
-            lock.unlock();
-        }
+            Map<Long, Integer> released = new HashMap<>();
+            for (byte[][] kv : collect(queuesCf, prefix)) {
+                batch.delete(queuesCf, kv[0]);
+                released.merge(Records.decodeEntry(kv[1], "queue entry of '" + clientId + "'").messageId(), 1,
+                        Integer::sum);
+            }
+            for (Map.Entry<Long, Integer> e : released.entrySet()) {
+                if (dropRefs(e.getKey(), e.getValue(), undo)) {
+                    batch.delete(messagesCf, Records.messageKey(e.getKey()));
+                }
+            }
+        });
     }
 
     @Override
@@ -724,35 +869,17 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
         long id = message.messageId();
         // encoded outside the lock when it will most likely be needed: the first append of a message
         byte[] payload = refs.containsKey(id) ? null : Records.encodeMessage(message.message());
-        Lock lock = open();
-        try {
-            synchronized (refLock) {
-                Ref ref = refs.get(id);
-                try (WriteBatch batch = new WriteBatch()) {
-                    if (ref == null) {
-                        batch.put(messagesCf, Records.messageKey(id),
-                                payload != null ? payload : Records.encodeMessage(message.message()));
-                    }
-                    batch.put(queuesCf, key, entry);
-                    if (message.packetId() != 0 || message.phase() != QueuedMessage.Phase.QUEUED) {
-                        batch.put(flightCf, key, Records.encodeFlight(message.packetId(), message.phase()));
-                    }
-                    write(batch);
-                }
-                if (ref == null) {
-                    Ref fresh = new Ref(1);
-                    fresh.loaded = new WeakReference<>(message.message());
-                    refs.put(id, fresh);
-                } else {
-                    ref.count++;
-                }
+        refWrite("append", (batch, undo) -> {
+            if (addRef(id, message.message(), undo)) {
+                batch.put(messagesCf, Records.messageKey(id),
+                        payload != null ? payload : Records.encodeMessage(message.message()));
             }
-            maxMessageId.accumulateAndGet(id, Math::max);
-        } catch (RocksDBException e) {
-            throw translate("store write failed (append)", e);
-        } finally {
-            lock.unlock();
-        }
+            batch.put(queuesCf, key, entry);
+            if (message.packetId() != 0 || message.phase() != QueuedMessage.Phase.QUEUED) {
+                batch.put(flightCf, key, Records.encodeFlight(message.packetId(), message.phase()));
+            }
+        });
+        maxMessageId.accumulateAndGet(id, Math::max);
     }
 
     @Override
@@ -765,36 +892,18 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
     @Override
     public void remove(String clientId, long sequence) {
         byte[] key = Records.sequenceKey(clientId, sequence);
-        Lock lock = open();
-        try {
-            synchronized (refLock) {
-                byte[] value = db.get(queuesCf, key);
-                try (WriteBatch batch = new WriteBatch()) {
-                    batch.delete(flightCf, key);
-                    if (value == null) {
-                        write(batch);
-                        return;
-                    }
-                    long id = Records.decodeEntry(value, "queue entry of '" + clientId + "'").messageId();
-                    batch.delete(queuesCf, key);
-                    Ref ref = refs.get(id);
-                    boolean last = ref != null && ref.count <= 1;
-                    if (last) {
-                        batch.delete(messagesCf, Records.messageKey(id));
-                    }
-                    write(batch);
-                    if (last) {
-                        refs.remove(id);
-                    } else if (ref != null) {
-                        ref.count--;
-                    }
-                }
+        refWrite("remove", (batch, undo) -> {
+            byte[] value = get(queuesCf, key);
+            batch.delete(flightCf, key);
+            if (value == null) {
+                return;
             }
-        } catch (RocksDBException e) {
-            throw translate("store write failed (remove)", e);
-        } finally {
-            lock.unlock();
-        }
+            long id = Records.decodeEntry(value, "queue entry of '" + clientId + "'").messageId();
+            batch.delete(queuesCf, key);
+            if (dropRefs(id, 1, undo)) {
+                batch.delete(messagesCf, Records.messageKey(id));
+            }
+        });
     }
 
     @Override

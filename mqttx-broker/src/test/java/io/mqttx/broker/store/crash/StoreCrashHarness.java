@@ -130,6 +130,8 @@ public final class StoreCrashHarness {
                 await().atMost(Duration.ofMillis(upMillis + 30_000)).pollDelay(Duration.ofMillis(upMillis))
                         .until(() -> true);
                 server.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
+                System.out.println("kill " + (k + 1) + " after " + upMillis + " ms: QoS 2 received so far "
+                        + received2.size() + ", acknowledged " + acked2.size());
                 server.waitFor(30, TimeUnit.SECONDS);
                 server = startServer();
                 connectAll(false);
@@ -159,10 +161,14 @@ public final class StoreCrashHarness {
         Map<Long, Integer> counts2 = new ConcurrentHashMap<>();
         long outOfOrder = 0;
         long previous = 0;
-        for (long s : received2) {
+        for (int i = 0; i < received2.size(); i++) {
+            long s = received2.get(i);
             counts2.merge(s, 1, Integer::sum);
             if (s <= previous) {
                 outOfOrder++;
+                System.out.println("QoS 2 message " + s + " arrived after " + previous + " (position " + i
+                        + ", acknowledged: " + acked2.contains(s) + "; around it: "
+                        + received2.subList(Math.max(0, i - 5), Math.min(received2.size(), i + 5)) + ")");
             }
             previous = Math.max(previous, s);
         }
