@@ -238,7 +238,9 @@ public final class Session implements Subscriber {
         if (stored) {
             services.store().queues().append(clientId, entry);
         }
-        execute(() -> enqueue(entry, stored));
+        // always a task of its own, even on this thread: it may send at once, and the publisher's atomic store
+        // unit that holds the entry is written only when routing ends
+        owner.execute(() -> enqueue(entry, stored));
     }
 
     private void enqueue(QueuedMessage m, boolean stored) {
@@ -360,17 +362,23 @@ public final class Session implements Subscriber {
                     "more than " + limits.maxAwaitingRel() + " QoS 2 messages awaiting PUBREL"));
             return;
         }
-        int matched = services.router().route(message);
         if (qos == 0) {
+            services.router().route(message);
             return;
         }
-        ReasonCode reason = matched == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
-        if (qos == 2) {
-            awaitingRelease.add(packetId);
-            if (persistent) {
-                services.store().queues().addAwaitingRelease(clientId, packetId);
+        int[] matched = new int[1];
+        // one atomic unit of the store: a crash between the two must not leave the message queued with its id
+        // unrecorded (the resent PUBLISH would be routed again) nor the id recorded with nothing queued (lost)
+        services.store().atomically(() -> {
+            matched[0] = services.router().route(message);
+            if (qos == 2) {
+                awaitingRelease.add(packetId);
+                if (persistent) {
+                    services.store().queues().addAwaitingRelease(clientId, packetId);
+                }
             }
-        }
+        });
+        ReasonCode reason = matched[0] == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
         AckType ack = qos == 1 ? AckType.PUBACK : AckType.PUBREC;
         afterCommit(from, () -> from.send(OutboundPackets.ack(ack, packetId, reason)));
     }
