@@ -345,7 +345,9 @@ public final class Session implements Subscriber {
             services.store().queues().append(clientId, entry);
         }
         String sharedFilter = delivery.sharedFilter();
-        execute(() -> {
+        // always a task of its own, even on this thread: it may send at once, and the publisher's atomic store
+        // unit that holds the entry is written only when routing ends
+        owner.execute(() -> {
             if (sharedFilter != null && entry.qos() > 0) {
                 sharedFilters.put(entry.sequence(), sharedFilter);
             }
@@ -489,17 +491,23 @@ public final class Session implements Subscriber {
                     "more than " + allowed + " unacknowledged QoS 1/2 messages from the client [MQTT-3.3.4-7]"));
             return;
         }
-        int matched = services.router().route(message);
         if (qos == 0) {
+            services.router().route(message);
             return;
         }
-        ReasonCode reason = matched == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
-        if (qos == 2) {
-            awaitingRelease.add(packetId);
-            if (persistent) {
-                services.store().queues().addAwaitingRelease(clientId, packetId);
+        int[] matched = new int[1];
+        // one atomic unit of the store: a crash between the two must not leave the message queued with its id
+        // unrecorded (the resent PUBLISH would be routed again) nor the id recorded with nothing queued (lost)
+        services.store().atomically(() -> {
+            matched[0] = services.router().route(message);
+            if (qos == 2) {
+                awaitingRelease.add(packetId);
+                if (persistent) {
+                    services.store().queues().addAwaitingRelease(clientId, packetId);
+                }
             }
-        }
+        });
+        ReasonCode reason = matched[0] == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
         AckType ack = qos == 1 ? AckType.PUBACK : AckType.PUBREC;
         pendingAcks++;
         afterCommit(from, () -> from.send(OutboundPackets.ack(ack, packetId, reason)), () -> pendingAcks--);

@@ -23,6 +23,17 @@ public interface BrokerStore extends AutoCloseable {
      */
     CompletableFuture<Void> commit();
 
+    /**
+     * Runs {@code work} so that the store writes it makes on this thread are one atomic unit: after a crash either
+     * all of them are there or none is. The broker routes an inbound QoS 2 message and records its packet id as
+     * awaiting PUBREL in one such unit, so that a crash between the two can neither route it twice (queued, but the
+     * id not recorded) nor lose it (the id recorded, but nothing queued). Nested calls join the outer unit. If
+     * {@code work} throws, a store that can roll back writes none of it. Writes on other threads are not included.
+     */
+    default void atomically(Runnable work) {
+        work.run();
+    }
+
     /** True when {@link #commit()} always returns an already completed future (nothing to wait for). */
     default boolean commitsImmediately() {
         return false;
