@@ -33,10 +33,12 @@ class MqttxApplicationTest {
     void startsTheBrokerServesClientsAndClosesItWithTheContext() throws Exception {
         int port;
         try (ConfigurableApplicationContext context = run("--mqttx.host=127.0.0.1", "--mqttx.socket.port=0",
-                "--mqttx.enable-test-mode=true", "--mqttx.broker-id=in-process")) {
+                "--mqttx.enable-test-mode=true", "--mqttx.broker-id=in-process", "--mqttx.max-bytes-in-message=8092")) {
             MqttBroker broker = context.getBean(MqttBroker.class);
             port = broker.port();
             assertThat(broker.config().brokerId()).isEqualTo("in-process");
+            assertThat(broker.config().limits().maxPacketSize()).as("bound by MqttxPropertiesBinder, with MQTTX's"
+                    + " spelling over the packaged default").isEqualTo(8092);
             assertThat(broker.config().version()).as("from META-INF/build-info.properties").matches("\\d+\\.\\d+.*");
             String uri = "tcp://127.0.0.1:" + port;
             try (PahoClients.Client sub = PahoClients.connect(uri, "sub", true);

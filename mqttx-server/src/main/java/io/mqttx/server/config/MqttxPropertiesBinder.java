@@ -37,8 +37,10 @@ import org.springframework.core.env.Environment;
  *   <li>MQTTX keys outside the contract are refused when their value would change behaviour we do not have, and
  *       otherwise ignored with a warning.</li>
  * </ul>
- * Spring's {@code @EnableConfigurationProperties} cannot do the first two, hence this class; the record keeps its
- * {@code @ConfigurationProperties} annotation for tooling and for what it documents.
+ * Spring's {@code @EnableConfigurationProperties} cannot do the first two, hence this class, which uses the same
+ * constructor binding of records. The record keeps its {@code @ConfigurationProperties} annotation for tooling and
+ * for what it documents; Spring's post-processor then visits the bean too, but a record has no setters, so its
+ * JavaBean pass binds nothing over what this class produced.
  */
 public final class MqttxPropertiesBinder {
     private static final Logger log = LoggerFactory.getLogger(MqttxPropertiesBinder.class);

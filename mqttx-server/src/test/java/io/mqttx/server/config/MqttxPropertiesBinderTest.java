@@ -147,6 +147,7 @@ class MqttxPropertiesBinderTest {
                 "MQTTX_SSL_PROTOCOLS", "TLSv1.2",
                 "MQTTX_WEBSOCKET_ENABLE", "true",
                 "MQTTX_ENABLETESTMODE", "true",
+                "MQTTX_BROKERID", "from-env",
                 // unrelated variables are no business of ours, even under the prefix
                 "MQTTX_HOME", "/opt/mqttx",
                 "PATH", "/usr/bin")));
@@ -156,6 +157,7 @@ class MqttxPropertiesBinderTest {
         assertThat(p.ssl().protocols()).containsExactly("TLSv1.2");
         assertThat(p.websocket().enable()).isTrue();
         assertThat(p.enableTestMode()).isTrue();
+        assertThat(p.brokerId()).isEqualTo("from-env");
     }
 
     @Test
