@@ -42,7 +42,9 @@ case "$WORKLOAD" in
 esac
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "ROUNDS must be a positive integer, not '$ROUNDS'" >&2; exit 2; }
 
-WORK=$(mktemp -d /tmp/mqttx-compare.XXXXXX)
+# Broker configs and logs, and the tool's stderr, stay next to the TSVs for a look after a bad run.
+WORK=$RESULTS_DIR/run-$(date -u +%Y%m%dT%H%M%SZ)-$$
+mkdir -p "$WORK"
 STARTED_PIDS=()
 
 # Each broker runs in its own session (setsid), so stopping its process group also stops anything
@@ -187,10 +189,10 @@ workload_args() { # workload scale
 # The figures shown per round; everything else is in the TSV.
 headline_keys() {
   case "$1" in
-    pub*) echo "msg_per_sec p50_us p99_us cpu_tool_pct broker_cpu_pct" ;;
-    e2e1) echo "msg_per_sec p50_us p99_us p999_us lost dup ooo cpu_tool_pct broker_cpu_pct" ;;
-    e2e1-rate) echo "p50_us p99_us p999_us lost dup ooo broker_cpu_pct" ;;
-    fanout0) echo "msg_per_sec p99_us lost cpu_tool_pct broker_cpu_pct" ;;
+    pub*) echo "msg_per_sec p50_us p99_us cpu_tool_pct broker_cpu_pct other_cpu_pct" ;;
+    e2e1) echo "msg_per_sec p50_us p99_us p999_us lost dup ooo cpu_tool_pct broker_cpu_pct other_cpu_pct" ;;
+    e2e1-rate) echo "p50_us p99_us p999_us lost dup ooo broker_cpu_pct other_cpu_pct" ;;
+    fanout0) echo "msg_per_sec p99_us lost cpu_tool_pct broker_cpu_pct other_cpu_pct" ;;
     conn-hold) echo "connected failed conn_per_sec p99_us broker_rss_kb rss_per_conn_bytes" ;;
   esac
 }
@@ -258,7 +260,7 @@ run_workload() {
   tsv=$RESULTS_DIR/$w-$(date -u +%Y%m%dT%H%M%SZ).tsv
   to_tsv <"$raw" >"$tsv"
   report "$w" <"$raw"
-  echo "   TSV: ${tsv#"$ROOT"/}"
+  echo "   TSV: ${tsv#"$ROOT"/}  logs: ${WORK#"$ROOT"/}"
 }
 
 # raw lines: time, workload, broker, round, "RESULT k=v ... exit=N" -> one TSV with a column per key.

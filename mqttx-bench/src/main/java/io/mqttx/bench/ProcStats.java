@@ -60,6 +60,33 @@ public final class ProcStats {
         return OptionalLong.empty();
     }
 
+    /**
+     * Busy time of the whole machine (all cores, from the first line of /proc/stat) in nanoseconds.
+     * Minus the tool and the broker, it shows whether something else competed for the CPU during a run.
+     */
+    public static OptionalLong machineBusyNanos() {
+        try (java.io.BufferedReader r = Files.newBufferedReader(Path.of("/proc/stat"))) {
+            return OptionalLong.of(parseMachineBusyNanos(r.readLine()));
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    static long parseMachineBusyNanos(String cpuLine) {
+        // cpu user nice system idle iowait irq softirq steal ...: everything but idle and iowait is busy.
+        String[] f = cpuLine.trim().split("\\s+");
+        if (!f[0].equals("cpu")) {
+            throw new IllegalArgumentException("not the aggregate cpu line: " + cpuLine);
+        }
+        long busy = 0;
+        for (int i = 1; i < f.length && i <= 8; i++) {
+            if (i != 4 && i != 5) {
+                busy += Long.parseLong(f[i]);
+            }
+        }
+        return busy * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+    }
+
     static long parseStatCpuNanos(String stat) {
         // The command name (field 2) is in parentheses and may itself contain spaces and ')'.
         String afterName = stat.substring(stat.lastIndexOf(')') + 2);
@@ -88,18 +115,32 @@ public final class ProcStats {
     }
 
     /** A before/after CPU reading of the tool and, when a pid is given, the broker. */
-    public record CpuSnapshot(long wallNanos, long toolCpuNanos, OptionalLong brokerCpuNanos) {
+    public record CpuSnapshot(long wallNanos, long toolCpuNanos, OptionalLong brokerCpuNanos,
+                              OptionalLong machineBusyNanos) {
 
         public static CpuSnapshot take(OptionalLong brokerPid) {
             OptionalLong broker = brokerPid.isPresent() ? cpuNanos(brokerPid.getAsLong()) : OptionalLong.empty();
-            return new CpuSnapshot(System.nanoTime(), ProcStats.toolCpuNanos(), broker);
+            return new CpuSnapshot(System.nanoTime(), ProcStats.toolCpuNanos(), broker, ProcStats.machineBusyNanos());
         }
 
+        /**
+         * Adds cpu_tool_pct, broker_cpu_pct and other_cpu_pct (the machine's busy time that was
+         * neither: other processes and kernel work such as loopback TCP done outside both), each as
+         * a percentage of one core.
+         */
         public void putUsageSince(CpuSnapshot start, ResultLine line) {
             long wall = wallNanos - start.wallNanos;
-            line.put("cpu_tool_pct", percent(start.toolCpuNanos, toolCpuNanos, wall));
-            line.put("broker_cpu_pct", start.brokerCpuNanos.isPresent() && brokerCpuNanos.isPresent()
+            OptionalDouble tool = percent(start.toolCpuNanos, toolCpuNanos, wall);
+            OptionalDouble broker = start.brokerCpuNanos.isPresent() && brokerCpuNanos.isPresent()
                     ? percent(start.brokerCpuNanos.getAsLong(), brokerCpuNanos.getAsLong(), wall)
+                    : OptionalDouble.empty();
+            OptionalDouble machine = start.machineBusyNanos.isPresent() && machineBusyNanos.isPresent()
+                    ? percent(start.machineBusyNanos.getAsLong(), machineBusyNanos.getAsLong(), wall)
+                    : OptionalDouble.empty();
+            line.put("cpu_tool_pct", tool);
+            line.put("broker_cpu_pct", broker);
+            line.put("other_cpu_pct", machine.isPresent() && tool.isPresent() && broker.isPresent()
+                    ? OptionalDouble.of(Math.max(0, machine.getAsDouble() - tool.getAsDouble() - broker.getAsDouble()))
                     : OptionalDouble.empty());
         }
     }

@@ -44,6 +44,14 @@ class SmallPartsTest {
     }
 
     @Test
+    void machineBusyTimeLeavesOutIdleAndIowait() {
+        assertThat(ProcStats.parseMachineBusyNanos("cpu  100 5 20 9000 300 1 2 3 0 0"))
+                .isEqualTo((100 + 5 + 20 + 1 + 2 + 3) * 10_000_000L);
+        assertThatThrownBy(() -> ProcStats.parseMachineBusyNanos("cpu0 1 2 3 4")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(ProcStats.machineBusyNanos()).isPresent();
+    }
+
+    @Test
     void cpuPercentIsOfOneCore() {
         assertThat(ProcStats.percent(0, 3_000_000_000L, 2_000_000_000L)).hasValue(150.0);
         assertThat(ProcStats.percent(-1, 5, 10)).isEmpty();
