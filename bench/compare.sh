@@ -49,17 +49,20 @@ STARTED_PIDS=()
 
 # Each broker runs in its own session (setsid), so stopping its process group also stops anything
 # it spawned; only groups this script started are signalled.
+stop_group() { # pid
+  kill -TERM -- "-$1" 2>/dev/null || true
+  for _ in $(seq 50); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL -- "-$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
 cleanup() {
   local pid
   for pid in "${STARTED_PIDS[@]}"; do
-    kill -TERM -- "-$pid" 2>/dev/null || true
-  done
-  for pid in "${STARTED_PIDS[@]}"; do
-    for _ in $(seq 50); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL -- "-$pid" 2>/dev/null || true
+    stop_group "$pid"
   done
   STARTED_PIDS=()
 }
@@ -230,6 +233,11 @@ run_workload() {
     echo "   mqttx skipped: MQTTX_CMD is unset and $DEFAULT_MQTTX_JAR does not exist"
   fi
 
+  # A broker's RSS rarely shrinks after a run, so an RSS-per-connection figure needs a fresh broker
+  # (on a fresh port, away from the last run's TIME_WAIT connections) for every run.
+  local fresh=0
+  [[ $w == conn-hold ]] && fresh=1
+
   local b port pid
   for b in "${brokers[@]}"; do
     if [[ $b == mosquitto ]]; then port=$MOSQ_PORT pid=$MOSQ_PID; else port=$MQTTX_PORT pid=$MQTTX_PID; fi
@@ -245,6 +253,9 @@ run_workload() {
     # Alternate who goes first, so neither broker always runs on the warmer machine.
     if ((r % 2 == 1)); then order=("${brokers[@]}"); else order=(); for ((i = ${#brokers[@]} - 1; i >= 0; i--)); do order+=("${brokers[i]}"); done; fi
     for b in "${order[@]}"; do
+      if ((fresh)); then
+        if [[ $b == mosquitto ]]; then stop_group "$MOSQ_PID"; start_mosquitto; else stop_group "$MQTTX_PID"; start_mqttx; fi
+      fi
       if [[ $b == mosquitto ]]; then port=$MOSQ_PORT pid=$MOSQ_PID; else port=$MQTTX_PORT pid=$MQTTX_PID; fi
       log "   round $r $b"
       local line

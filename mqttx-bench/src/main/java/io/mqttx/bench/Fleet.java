@@ -120,6 +120,8 @@ final class Fleet implements AutoCloseable {
                 .group(group)
                 .channel(channelClass)
                 .option(ChannelOption.TCP_NODELAY, true)
+                // Lets a bound source address reuse a port still in TIME_WAIT from an earlier run.
+                .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024));
         MqttClient[] clients = new MqttClient[n];

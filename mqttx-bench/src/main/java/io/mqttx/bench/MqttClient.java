@@ -28,6 +28,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One benchmark connection: the MQTT client side of CONNECT, SUBSCRIBE, both directions of the
@@ -40,6 +41,8 @@ final class MqttClient extends ChannelInboundHandlerAdapter {
     interface FailureSink {
         void failed(MqttClient client, Throwable cause);
     }
+
+    private static final long BROKER_CLOSE_GRACE_MILLIS = 2000;
 
     private final String clientId;
     private final ClientSettings settings;
@@ -126,8 +129,17 @@ final class MqttClient extends ChannelInboundHandlerAdapter {
         }
         ch.closeFuture().addListener(f -> closed.complete(null));
         if (ch.isActive() && connAck.isDone() && !connAck.isCompletedExceptionally()) {
+            // The broker closes after DISCONNECT; letting it close first leaves TIME_WAIT on its side
+            // instead of tying up one of our ephemeral ports per connection for a minute, which would
+            // starve the next run of a many-connection benchmark.
             ch.writeAndFlush(new MqttMessage(new MqttFixedHeader(MqttMessageType.DISCONNECT, false,
-                    MqttQoS.AT_MOST_ONCE, false, 0))).addListener(ChannelFutureListener.CLOSE);
+                    MqttQoS.AT_MOST_ONCE, false, 0))).addListener(f -> {
+                        if (!f.isSuccess()) {
+                            ch.close();
+                        } else {
+                            ch.eventLoop().schedule(() -> ch.close(), BROKER_CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                        }
+                    });
         } else {
             ch.close();
         }
