@@ -13,6 +13,8 @@
 #                     (skipped, with a note, when unset and that jar does not exist)
 #   BENCH_JAVA_OPTS   JVM options of the load generator (default -Xms1g -Xmx4g)
 #   RUN_TIMEOUT=1200  seconds before a single run is killed (the tool has its own timeouts; this is a backstop)
+#   QUIET_MAX_BUSY=30 before each run, wait until the machine is at most this busy (percent of one core)...
+#   QUIET_MAX_WAIT=120 ...but no longer than this many seconds
 #   RESULTS_DIR       where the TSV goes (default bench/results)
 set -euo pipefail
 
@@ -25,13 +27,15 @@ SCALE=${SCALE:-1}
 BENCH_JAR=${BENCH_JAR:-$ROOT/mqttx-bench/target/mqttx-bench.jar}
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms1g -Xmx4g}
 RUN_TIMEOUT=${RUN_TIMEOUT:-1200}
+QUIET_MAX_BUSY=${QUIET_MAX_BUSY:-30}
+QUIET_MAX_WAIT=${QUIET_MAX_WAIT:-120}
 RESULTS_DIR=${RESULTS_DIR:-$ROOT/bench/results}
 DEFAULT_MQTTX_JAR=$ROOT/mqttx-server/target/mqttx.jar
 DEFAULT_MQTTX_CMD="java -jar $DEFAULT_MQTTX_JAR --mqttx.socket.port=PORT --mqttx.enable-test-mode=true"
 ALL_WORKLOADS="pub0 pub1 pub2 e2e1 e2e1-rate fanout0 conn-hold"
 
 usage() {
-  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -171,6 +175,33 @@ start_mqttx() {
   fi
 }
 
+# Busy time of the whole machine, in percent of one core, over one second.
+machine_busy_pct() {
+  local a b
+  read -r -a a < /proc/stat
+  sleep 1
+  read -r -a b < /proc/stat
+  awk -v a="${a[*]}" -v b="${b[*]}" 'BEGIN {
+    split(a, x, " "); split(b, y, " ")
+    for (i = 2; i <= 9; i++) { d = y[i] - x[i]; total += d; if (i != 5 && i != 6) busy += d }
+    # jiffies are 1/100 s, so busy jiffies over one second are percent of one core.
+    print int(busy + 0.5)
+  }'
+}
+
+# Other work on a shared machine skews every figure: wait (bounded) until it is idle.
+wait_quiet() {
+  local busy deadline=$((SECONDS + QUIET_MAX_WAIT))
+  while :; do
+    busy=$(machine_busy_pct)
+    ((busy <= QUIET_MAX_BUSY)) && return 0
+    if ((SECONDS >= deadline)); then
+      log "   warning: machine still ${busy}% busy after waiting ${QUIET_MAX_WAIT} s; running anyway (see other_cpu_pct)"
+      return 0
+    fi
+  done
+}
+
 scaled() { # count [scale]
   awk -v n="$1" -v s="${2:-$SCALE}" 'BEGIN { v = int(n * s + 0.5); if (v < 1) v = 1; print v }'
 }
@@ -257,6 +288,7 @@ run_workload() {
         if [[ $b == mosquitto ]]; then stop_group "$MOSQ_PID"; start_mosquitto; else stop_group "$MQTTX_PID"; start_mqttx; fi
       fi
       if [[ $b == mosquitto ]]; then port=$MOSQ_PORT pid=$MOSQ_PID; else port=$MQTTX_PORT pid=$MQTTX_PID; fi
+      wait_quiet
       log "   round $r $b"
       local line
       # shellcheck disable=SC2086
