@@ -61,30 +61,34 @@ public final class ProcStats {
     }
 
     /**
-     * Busy time of the whole machine (all cores, from the first line of /proc/stat) in nanoseconds.
-     * Minus the tool and the broker, it shows whether something else competed for the CPU during a run.
+     * Busy time of the whole machine (all cores, first line of /proc/stat) in nanoseconds, split
+     * into interrupt time (irq + softirq: on loopback that is mostly the TCP work of both sides,
+     * which no process is charged for) and the rest. Minus the tool and the broker, the rest shows
+     * whether other processes competed for the CPU during a run.
      */
-    public static OptionalLong machineBusyNanos() {
+    public static java.util.Optional<MachineBusy> machineBusy() {
         try (java.io.BufferedReader r = Files.newBufferedReader(Path.of("/proc/stat"))) {
-            return OptionalLong.of(parseMachineBusyNanos(r.readLine()));
+            return java.util.Optional.of(parseMachineBusy(r.readLine()));
         } catch (IOException | RuntimeException e) {
-            return OptionalLong.empty();
+            return java.util.Optional.empty();
         }
     }
 
-    static long parseMachineBusyNanos(String cpuLine) {
-        // cpu user nice system idle iowait irq softirq steal ...: everything but idle and iowait is busy.
+    /** Machine-wide busy nanoseconds: interrupt handling, and everything else that is not idle. */
+    public record MachineBusy(long interruptNanos, long otherNanos) {
+    }
+
+    static MachineBusy parseMachineBusy(String cpuLine) {
+        // cpu user nice system idle iowait irq softirq steal ...
         String[] f = cpuLine.trim().split("\\s+");
         if (!f[0].equals("cpu")) {
             throw new IllegalArgumentException("not the aggregate cpu line: " + cpuLine);
         }
-        long busy = 0;
-        for (int i = 1; i < f.length && i <= 8; i++) {
-            if (i != 4 && i != 5) {
-                busy += Long.parseLong(f[i]);
-            }
-        }
-        return busy * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+        long interrupts = Long.parseLong(f[6]) + Long.parseLong(f[7]);
+        long rest = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3])
+                + (f.length > 8 ? Long.parseLong(f[8]) : 0);
+        long tick = 1_000_000_000L / CLOCK_TICKS_PER_SECOND;
+        return new MachineBusy(interrupts * tick, rest * tick);
     }
 
     static long parseStatCpuNanos(String stat) {
@@ -116,17 +120,17 @@ public final class ProcStats {
 
     /** A before/after CPU reading of the tool and, when a pid is given, the broker. */
     public record CpuSnapshot(long wallNanos, long toolCpuNanos, OptionalLong brokerCpuNanos,
-                              OptionalLong machineBusyNanos) {
+                              java.util.Optional<MachineBusy> machine) {
 
         public static CpuSnapshot take(OptionalLong brokerPid) {
             OptionalLong broker = brokerPid.isPresent() ? cpuNanos(brokerPid.getAsLong()) : OptionalLong.empty();
-            return new CpuSnapshot(System.nanoTime(), ProcStats.toolCpuNanos(), broker, ProcStats.machineBusyNanos());
+            return new CpuSnapshot(System.nanoTime(), ProcStats.toolCpuNanos(), broker, ProcStats.machineBusy());
         }
 
         /**
-         * Adds cpu_tool_pct, broker_cpu_pct and other_cpu_pct (the machine's busy time that was
-         * neither: other processes and kernel work such as loopback TCP done outside both), each as
-         * a percentage of one core.
+         * Adds, each as a percentage of one core: cpu_tool_pct, broker_cpu_pct, irq_cpu_pct (the
+         * machine's interrupt time, mostly loopback TCP) and other_cpu_pct (non-interrupt busy time
+         * of everything but the tool and the broker: other processes disturbing the run).
          */
         public void putUsageSince(CpuSnapshot start, ResultLine line) {
             long wall = wallNanos - start.wallNanos;
@@ -134,13 +138,18 @@ public final class ProcStats {
             OptionalDouble broker = start.brokerCpuNanos.isPresent() && brokerCpuNanos.isPresent()
                     ? percent(start.brokerCpuNanos.getAsLong(), brokerCpuNanos.getAsLong(), wall)
                     : OptionalDouble.empty();
-            OptionalDouble machine = start.machineBusyNanos.isPresent() && machineBusyNanos.isPresent()
-                    ? percent(start.machineBusyNanos.getAsLong(), machineBusyNanos.getAsLong(), wall)
+            boolean haveMachine = start.machine.isPresent() && machine.isPresent();
+            OptionalDouble irq = haveMachine
+                    ? percent(start.machine.get().interruptNanos(), machine.get().interruptNanos(), wall)
+                    : OptionalDouble.empty();
+            OptionalDouble rest = haveMachine
+                    ? percent(start.machine.get().otherNanos(), machine.get().otherNanos(), wall)
                     : OptionalDouble.empty();
             line.put("cpu_tool_pct", tool);
             line.put("broker_cpu_pct", broker);
-            line.put("other_cpu_pct", machine.isPresent() && tool.isPresent() && broker.isPresent()
-                    ? OptionalDouble.of(Math.max(0, machine.getAsDouble() - tool.getAsDouble() - broker.getAsDouble()))
+            line.put("irq_cpu_pct", irq);
+            line.put("other_cpu_pct", rest.isPresent() && tool.isPresent() && broker.isPresent()
+                    ? OptionalDouble.of(Math.max(0, rest.getAsDouble() - tool.getAsDouble() - broker.getAsDouble()))
                     : OptionalDouble.empty());
         }
     }

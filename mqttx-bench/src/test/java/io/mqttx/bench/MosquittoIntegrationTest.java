@@ -19,25 +19,30 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Small runs of every mode against a real Mosquitto, through the same Java API the CLI uses. */
+/**
+ * Small runs of every mode against a real Mosquitto, through the same Java API the CLI uses. One
+ * broker for the class (per-class lifecycle, so its handle is an instance field, not static state).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MosquittoIntegrationTest {
 
     private static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
 
-    @TempDir
-    static Path dir;
+    private Path dir;
 
-    private static Process broker;
-    private static int port;
-    private static int tlsPort;
-    private static final List<Process> started = new ArrayList<>();
+    private Process broker;
+    private int port;
+    private int tlsPort;
+    private final List<Process> started = new ArrayList<>();
 
     @BeforeAll
-    static void startMosquitto() throws Exception {
+    void startMosquitto(@TempDir Path tempDir) throws Exception {
+        dir = tempDir;
         Assumptions.assumeTrue(Files.isExecutable(MOSQUITTO), "mosquitto is not installed at " + MOSQUITTO);
         port = freePort();
         tlsPort = freePort();
@@ -67,7 +72,7 @@ class MosquittoIntegrationTest {
     }
 
     @AfterAll
-    static void stopMosquitto() throws InterruptedException {
+    void stopMosquitto() throws InterruptedException {
         for (Process p : started) {
             p.destroy();
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
@@ -76,7 +81,7 @@ class MosquittoIntegrationTest {
         }
     }
 
-    private static boolean makeCertificate() throws InterruptedException {
+    private boolean makeCertificate() throws InterruptedException {
         try {
             // The key and cert are readable by all: mosquitto started as root drops to user "mosquitto" first.
             Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
@@ -116,7 +121,7 @@ class MosquittoIntegrationTest {
         return ClientSettings.defaults(BrokerAddress.parse("tcp://127.0.0.1:" + p)).withVersion(v);
     }
 
-    private static OptionalLong brokerPid() {
+    private OptionalLong brokerPid() {
         return OptionalLong.of(broker.pid());
     }
 

@@ -44,11 +44,11 @@ class SmallPartsTest {
     }
 
     @Test
-    void machineBusyTimeLeavesOutIdleAndIowait() {
-        assertThat(ProcStats.parseMachineBusyNanos("cpu  100 5 20 9000 300 1 2 3 0 0"))
-                .isEqualTo((100 + 5 + 20 + 1 + 2 + 3) * 10_000_000L);
-        assertThatThrownBy(() -> ProcStats.parseMachineBusyNanos("cpu0 1 2 3 4")).isInstanceOf(IllegalArgumentException.class);
-        assertThat(ProcStats.machineBusyNanos()).isPresent();
+    void machineBusyTimeSplitsInterruptsAndLeavesOutIdle() {
+        assertThat(ProcStats.parseMachineBusy("cpu  100 5 20 9000 300 1 2 3 0 0"))
+                .isEqualTo(new ProcStats.MachineBusy((1 + 2) * 10_000_000L, (100 + 5 + 20 + 3) * 10_000_000L));
+        assertThatThrownBy(() -> ProcStats.parseMachineBusy("cpu0 1 2 3 4 5 6 7")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(ProcStats.machineBusy()).isPresent();
     }
 
     @Test
