@@ -142,10 +142,12 @@ public final class BrokerConfigFactory {
         MqttxProperties.Websocket ws = p.websocket();
         if (ws.enable()) {
             port(problems, portOwners, "mqttx.websocket.port", ws.port());
-            problems.check(ws.path() != null && ws.path().startsWith("/"),
-                    "mqttx.websocket.path=" + ws.path() + ": must start with /");
-            listeners.add(new ListenerConfig(tls == null ? "ws" : "wss", ListenerConfig.Transport.WEBSOCKET,
-                    p.host(), ws.port(), ws.path(), tls));
+            boolean pathOk = ws.path() != null && ws.path().startsWith("/");
+            problems.check(pathOk, "mqttx.websocket.path=" + ws.path() + ": must start with /");
+            if (pathOk) {
+                listeners.add(new ListenerConfig(tls == null ? "ws" : "wss", ListenerConfig.Transport.WEBSOCKET,
+                        p.host(), ws.port(), ws.path(), tls));
+            }
         }
         problems.check(!listeners.isEmpty(), "mqttx.socket.enable=false: no listener is enabled;"
                 + " enable at least one of mqttx.socket, mqttx.ssl, mqttx.websocket");
@@ -162,9 +164,18 @@ public final class BrokerConfigFactory {
         String trustStore = isBlank(ssl.trustStoreLocation()) ? null
                 : problems.collect(() -> locations.file("mqttx.ssl.trust-store-location", ssl.trustStoreLocation()));
         problems.check(!ssl.protocols().isEmpty(), "mqttx.ssl.protocols is empty: name at least one, e.g. TLSv1.3");
-        return new TlsConfig(keyStore, emptyToNull(ssl.keyStorePassword()), ssl.keyStoreType(), trustStore,
-                emptyToNull(ssl.trustStorePassword()), ssl.clientAuth(), ssl.protocols(), ssl.ciphers(),
-                ssl.cnAsUsername());
+        if (keyStore == null) {
+            return null; // already reported: the TLS record would refuse to exist without a key store
+        }
+        try {
+            return new TlsConfig(keyStore, emptyToNull(ssl.keyStorePassword()), ssl.keyStoreType(), trustStore,
+                    emptyToNull(ssl.trustStorePassword()), ssl.clientAuth(), ssl.protocols(), ssl.ciphers(),
+                    ssl.cnAsUsername());
+        } catch (IllegalArgumentException e) {
+            // the core validates TLS settings itself (protocols, ciphers, client auth needs a trust store)
+            problems.add("mqttx.ssl: " + e.getMessage());
+            return null;
+        }
     }
 
     private static void port(Problems problems, Map<Integer, String> owners, String key, int port) {
