@@ -221,13 +221,7 @@ public final class InboundPacketAdapter {
         } else {
             packetId = ((MqttMessageIdVariableHeader) header).messageId();
         }
-        ReasonCode reasonCode = null;
-        for (ReasonCode rc : ReasonCode.values()) {
-            if (rc.value() == reason) {
-                reasonCode = rc;
-                break;
-            }
-        }
+        ReasonCode reasonCode = ReasonCode.of(reason);
         if (reasonCode == null) {
             throw ProtocolViolation.protocolError("unknown reason code 0x" + Integer.toHexString(reason)
                     + " in " + type);
@@ -297,12 +291,8 @@ public final class InboundPacketAdapter {
     private static InboundPacket.Disconnect disconnect(MqttMessage message) {
         if (message.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header) {
             int code = header.reasonCode() & 0xFF;
-            ReasonCode reason = ReasonCode.SUCCESS;
-            for (ReasonCode rc : ReasonCode.values()) {
-                if (rc.value() == code) {
-                    reason = rc;
-                }
-            }
+            ReasonCode known = ReasonCode.of(code);
+            ReasonCode reason = known == null ? ReasonCode.SUCCESS : known;
             long expiry = header.properties().getProperty(PROP_SESSION_EXPIRY) == null ? -1
                     : intProperty(header.properties(), PROP_SESSION_EXPIRY, 0) & 0xFFFFFFFFL;
             return new InboundPacket.Disconnect(reason, expiry);

@@ -49,10 +49,23 @@ public enum ReasonCode {
     SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED(0xA1),
     WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED(0xA2);
 
+    private static final ReasonCode[] BY_VALUE = new ReasonCode[256];
+
+    static {
+        for (ReasonCode rc : values()) {
+            BY_VALUE[rc.value] = rc;
+        }
+    }
+
     private final int value;
 
     ReasonCode(int value) {
         this.value = value;
+    }
+
+    /** The reason code with this byte value, or null for a value MQTT 5 does not define. */
+    public static ReasonCode of(int value) {
+        return value >= 0 && value < 256 ? BY_VALUE[value] : null;
     }
 
     public int value() {
