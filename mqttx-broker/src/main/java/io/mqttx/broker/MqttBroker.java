@@ -5,6 +5,7 @@ import io.mqttx.broker.config.BrokerConfig;
 import io.mqttx.broker.config.ListenerConfig;
 import io.mqttx.broker.connection.ConnectionServices;
 import io.mqttx.broker.connection.MqttConnection;
+import io.mqttx.broker.limits.ConnectionCount;
 import io.mqttx.broker.protocol.InboundPacketAdapter;
 import io.mqttx.broker.routing.RetainedMessages;
 import io.mqttx.broker.routing.Router;
@@ -49,6 +50,7 @@ public final class MqttBroker implements AutoCloseable {
     private final Map<String, EnhancedAuthenticator> enhancedAuthenticators = new HashMap<>();
     private final BrokerMetrics metrics = new BrokerMetrics();
     private final List<MqttListener> listeners = new ArrayList<>();
+    private final ConnectionCount connections;
 
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
@@ -66,6 +68,7 @@ public final class MqttBroker implements AutoCloseable {
         this.authenticator = authenticator;
         this.authorizer = authorizer;
         this.clusterBus = clusterBus;
+        this.connections = new ConnectionCount(config.limits().maxConnections());
     }
 
     /**
@@ -110,7 +113,8 @@ public final class MqttBroker implements AutoCloseable {
         try {
             for (ListenerConfig lc : config.listeners()) {
                 MqttListener listener = new MqttListener(lc);
-                listener.bind(transports, bossGroup, workerGroup, config.soBacklog(), connectionServices, channels);
+                listener.bind(transports, bossGroup, workerGroup, config.soBacklog(), connectionServices, channels,
+                        connections);
                 listeners.add(listener);
             }
         } catch (InterruptedException e) {
@@ -140,6 +144,14 @@ public final class MqttBroker implements AutoCloseable {
             }
         }
         throw new IllegalArgumentException("no listener named " + listenerName);
+    }
+
+    /**
+     * Network connections open now on all listeners, from accept to close: those still before or in their CONNECT
+     * as well ({@link BrokerMetrics#activeConnections()} counts connected clients only).
+     */
+    public int openConnections() {
+        return connections.open();
     }
 
     public BrokerMetrics metrics() {

@@ -36,6 +36,14 @@ public record BrokerConfig(
      * @param maxKeepAlive         seconds; a larger client keepalive is refused (3.1.1) or replaced (5)
      * @param receiveMaximum       QoS 1/2 publishes a client may have unacknowledged towards the broker (MQTT 5)
      * @param topicAliasMaximum    topic aliases a client may use towards the broker (MQTT 5)
+     * @param maxConnections       open TCP connections over all listeners, 0 for no limit; a connection beyond it
+     *                             is closed as it is accepted, before anything is read from it (a listener may
+     *                             have a lower limit of its own, {@link ListenerConfig#maxConnections()})
+     * @param maxConnectionRate    connections each listener accepts per second, with bursts of one second's worth,
+     *                             0 for no limit; a connection beyond it is closed as it is accepted
+     * @param maxPublishRate       PUBLISH packets per second one connection may send, with bursts of one second's
+     *                             worth, 0 for no limit; a faster client is not read from until it is within the
+     *                             rate again (TCP backpressure), so nothing it sent is dropped
      */
     public record Limits(
             int maxPacketSize,
@@ -46,10 +54,36 @@ public record BrokerConfig(
             int maxAwaitingRel,
             int maxKeepAlive,
             int receiveMaximum,
-            int topicAliasMaximum) {
+            int topicAliasMaximum,
+            int maxConnections,
+            int maxConnectionRate,
+            int maxPublishRate) {
+
+        /** No limit on connections, {@value #DEFAULT_MAX_CONNECTION_RATE}/s per listener, no publish rate limit. */
+        public static final int DEFAULT_MAX_CONNECTION_RATE = 10_000;
+
+        public Limits {
+            if (maxConnections < 0 || maxConnectionRate < 0 || maxPublishRate < 0) {
+                throw new IllegalArgumentException("connection and rate limits must not be negative (0: no limit)");
+            }
+        }
+
+        /** The protocol limits, with the connection and rate limits at their defaults. */
+        public Limits(int maxPacketSize, int maxClientIdLength, int maxTopicLevels, int maxInflight,
+                      int maxQueuedMessages, int maxAwaitingRel, int maxKeepAlive, int receiveMaximum,
+                      int topicAliasMaximum) {
+            this(maxPacketSize, maxClientIdLength, maxTopicLevels, maxInflight, maxQueuedMessages, maxAwaitingRel,
+                    maxKeepAlive, receiveMaximum, topicAliasMaximum, 0, DEFAULT_MAX_CONNECTION_RATE, 0);
+        }
 
         public static Limits defaults() {
             return new Limits(1024 * 1024, 256, 128, 32, 1000, 100, 65535, 100, 10);
+        }
+
+        public Limits withConnectionLimits(int connections, int connectionRate, int publishRate) {
+            return new Limits(maxPacketSize, maxClientIdLength, maxTopicLevels, maxInflight, maxQueuedMessages,
+                    maxAwaitingRel, maxKeepAlive, receiveMaximum, topicAliasMaximum, connections, connectionRate,
+                    publishRate);
         }
     }
 

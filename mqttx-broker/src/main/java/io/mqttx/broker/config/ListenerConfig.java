@@ -13,9 +13,12 @@ import java.util.List;
  *                       whose pages may connect; empty allows every origin. A handshake without an Origin header
  *                       (every non-browser client) is not checked: the header guards against other sites' pages in
  *                       a user's browser, and anyone else can forge it anyway
+ * @param maxConnections open connections on this listener, 0 for none but the broker's own limit
+ *                       ({@code BrokerConfig.Limits.maxConnections}); beyond it a new connection is closed as it is
+ *                       accepted. Keeps one listener (say a public WebSocket port) from taking every connection
  */
 public record ListenerConfig(String name, Transport transport, String host, int port, String path, TlsConfig tls,
-                             List<String> allowedOrigins) {
+                             List<String> allowedOrigins, int maxConnections) {
 
     public enum Transport { TCP, WEBSOCKET }
 
@@ -36,6 +39,15 @@ public record ListenerConfig(String name, Transport transport, String host, int 
             }
         }
         allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+        if (maxConnections < 0) {
+            throw new IllegalArgumentException("listener '" + name + "': maxConnections " + maxConnections
+                    + " is negative (0: no limit of its own)");
+        }
+    }
+
+    public ListenerConfig(String name, Transport transport, String host, int port, String path, TlsConfig tls,
+                          List<String> allowedOrigins) {
+        this(name, transport, host, port, path, tls, allowedOrigins, 0);
     }
 
     public ListenerConfig(String name, Transport transport, String host, int port, String path, TlsConfig tls) {
@@ -61,14 +73,18 @@ public record ListenerConfig(String name, Transport transport, String host, int 
     }
 
     public ListenerConfig withName(String newName) {
-        return new ListenerConfig(newName, transport, host, port, path, tls, allowedOrigins);
+        return new ListenerConfig(newName, transport, host, port, path, tls, allowedOrigins, maxConnections);
     }
 
     public ListenerConfig withTls(TlsConfig newTls) {
-        return new ListenerConfig(name, transport, host, port, path, newTls, allowedOrigins);
+        return new ListenerConfig(name, transport, host, port, path, newTls, allowedOrigins, maxConnections);
     }
 
     public ListenerConfig withAllowedOrigins(List<String> origins) {
-        return new ListenerConfig(name, transport, host, port, path, tls, origins);
+        return new ListenerConfig(name, transport, host, port, path, tls, origins, maxConnections);
+    }
+
+    public ListenerConfig withMaxConnections(int max) {
+        return new ListenerConfig(name, transport, host, port, path, tls, allowedOrigins, max);
     }
 }

@@ -1,6 +1,8 @@
 package io.mqttx.broker.connection;
 
 import io.mqttx.broker.config.BrokerConfig;
+import io.mqttx.broker.limits.PublishRate;
+import io.mqttx.broker.limits.TokenBucket;
 import io.mqttx.broker.protocol.ApplicationMessage;
 import io.mqttx.broker.protocol.InboundPacket;
 import io.mqttx.broker.protocol.InboundPacketAdapter;
@@ -59,6 +61,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private State state = State.AWAIT_CONNECT;
     private ScheduledFuture<?> connectTimeout;
     private final ArrayDeque<MqttMessage> pending = new ArrayDeque<>();
+    private final PublishRate publishRate;
+    /** Null without a publish rate limit. */
+    private final TokenBucket publishTokens;
+    /** Packets read while over the publish rate, in order; reading is paused while there are any. */
+    private final ArrayDeque<MqttMessage> held = new ArrayDeque<>();
 
     private volatile ProtocolVersion version = ProtocolVersion.MQTT_3_1_1;
     private volatile Session session;
@@ -85,7 +92,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private byte[] finalAuthData;
 
     public MqttConnection(ConnectionServices services) {
-        this(services, false);
+        this(services, false, new PublishRate(services.config().limits().maxPublishRate(), services.metrics()));
     }
 
     /**
@@ -93,11 +100,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
      *        authenticator sees (and authorization uses) is the CN of the verified client certificate, and a client
      *        without one is anonymous (username null), whatever its CONNECT says, so that no CONNECT can claim a
      *        certificate's identity. The password is passed on unchanged.
+     * @param publishRate the PUBLISH rate this connection is held to
      */
-    public MqttConnection(ConnectionServices services, boolean certificateCommonNameAsUsername) {
+    public MqttConnection(ConnectionServices services, boolean certificateCommonNameAsUsername,
+                          PublishRate publishRate) {
         this.services = services;
         this.limits = services.config().limits();
         this.certificateCommonNameAsUsername = certificateCommonNameAsUsername;
+        this.publishRate = publishRate;
+        this.publishTokens = publishRate.newBucket();
     }
 
     // ------------------------------------------------------------------ Netty events
@@ -139,7 +150,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                         pending.add(ReferenceCountUtil.retain(message));
                     }
                 }
-                case CONNECTED -> dispatch(message);
+                case CONNECTED -> dispatchWithinRate(message);
                 default -> { }
             }
         } catch (ProtocolViolation v) {
@@ -152,6 +163,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
+            if (!held.isEmpty()) {
+                return; // not read from because it publishes too fast: the broker is silent here, not the client
+            }
             log.info("client {}: nothing received for 1.5 x keepalive, closing [MQTT-3.1.2-24]", clientId);
             if (version.isV5()) {
                 closeWith(OutboundPackets.disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, MqttProperties.NO_PROPERTIES));
@@ -179,6 +193,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         while (!pending.isEmpty()) {
             ReferenceCountUtil.release(pending.poll());
+        }
+        while (!held.isEmpty()) {
+            ReferenceCountUtil.release(held.poll());
         }
         Session s = session;
         if (s != null) {
@@ -419,7 +436,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         while (!pending.isEmpty() && state == State.CONNECTED) {
             MqttMessage m = pending.poll();
             try {
-                dispatch(m);
+                dispatchWithinRate(m);
             } catch (ProtocolViolation v) {
                 violation(v);
             } finally {
@@ -459,6 +476,55 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     // ------------------------------------------------------------------ after CONNECT
+
+    /**
+     * Dispatches a packet, unless it is a PUBLISH beyond the client's publish rate. Then it and every packet after
+     * it are held, in order, and the socket is not read from until the rate allows the next PUBLISH: the client
+     * is slowed by TCP flow control, nothing it sent is dropped, and the event loop goes on serving everyone else.
+     * What is held is at most what was read before reading paused, so it is bounded by the read buffer and the
+     * maximum packet size.
+     */
+    private void dispatchWithinRate(MqttMessage message) {
+        if (held.isEmpty() && (!isPublish(message) || publishTokens.tryTake())) {
+            dispatch(message);
+            return;
+        }
+        held.add(ReferenceCountUtil.retain(message));
+        if (held.size() == 1) {
+            channel.config().setAutoRead(false);
+            publishRate.paused(clientId, channel.remoteAddress());
+            resumeWhenTokens();
+        }
+    }
+
+    private boolean isPublish(MqttMessage message) {
+        return publishTokens != null && message.fixedHeader().messageType() == MqttMessageType.PUBLISH;
+    }
+
+    private void resumeWhenTokens() {
+        channel.eventLoop().schedule(this::releaseHeld, Math.max(publishTokens.nanosUntilToken(), 1),
+                TimeUnit.NANOSECONDS);
+    }
+
+    private void releaseHeld() {
+        while (!held.isEmpty() && state == State.CONNECTED) {
+            if (isPublish(held.peek()) && !publishTokens.tryTake()) {
+                resumeWhenTokens();
+                return;
+            }
+            MqttMessage m = held.poll();
+            try {
+                dispatch(m);
+            } catch (ProtocolViolation v) {
+                violation(v);
+            } finally {
+                ReferenceCountUtil.release(m);
+            }
+        }
+        if (state == State.CONNECTED) {
+            channel.config().setAutoRead(true);
+        }
+    }
 
     private void dispatch(MqttMessage message) {
         InboundPacket packet = services.adapter().adapt(message, version);

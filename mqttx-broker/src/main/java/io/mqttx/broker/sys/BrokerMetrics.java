@@ -16,6 +16,9 @@ public final class BrokerMetrics {
     private final LongAdder messagesDropped = new LongAdder();
     private final LongAdder protocolViolations = new LongAdder();
     private final LongAdder connectionsRefused = new LongAdder();
+    private final LongAdder connectionsOverLimit = new LongAdder();
+    private final LongAdder connectionsOverRate = new LongAdder();
+    private final LongAdder publishPauses = new LongAdder();
 
     public void connectionOpened() {
         long now = activeConnections.incrementAndGet();
@@ -45,6 +48,21 @@ public final class BrokerMetrics {
 
     public void connectionRefused() {
         connectionsRefused.increment();
+    }
+
+    /** A new connection closed at accept: the broker's or its listener's maximum of open connections was reached. */
+    public void connectionOverLimit() {
+        connectionsOverLimit.increment();
+    }
+
+    /** A new connection closed at accept: its listener had accepted its connections per second already. */
+    public void connectionOverRate() {
+        connectionsOverRate.increment();
+    }
+
+    /** A client published faster than its rate: reading from it paused until it is within the rate again. */
+    public void publishPaused() {
+        publishPauses.increment();
     }
 
     public long startedAtMillis() {
@@ -77,5 +95,17 @@ public final class BrokerMetrics {
 
     public long connectionsRefused() {
         return connectionsRefused.sum();
+    }
+
+    public long connectionsOverLimit() {
+        return connectionsOverLimit.sum();
+    }
+
+    public long connectionsOverRate() {
+        return connectionsOverRate.sum();
+    }
+
+    public long publishPauses() {
+        return publishPauses.sum();
     }
 }

@@ -4,6 +4,7 @@ import io.mqttx.broker.config.BrokerConfig;
 import io.mqttx.broker.config.ListenerConfig;
 import io.mqttx.broker.connection.ConnectionServices;
 import io.mqttx.broker.connection.MqttConnection;
+import io.mqttx.broker.limits.PublishRate;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -32,6 +33,7 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     private final SslContext sslContext;
     private final ConnectionServices services;
     private final ChannelGroup channels;
+    private final PublishRate publishRate;
 
     /** @param sslContext null for a plain listener */
     MqttChannelInitializer(ListenerConfig listener, SslContext sslContext, ConnectionServices services,
@@ -40,6 +42,7 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
         this.sslContext = sslContext;
         this.services = services;
         this.channels = channels;
+        this.publishRate = new PublishRate(services.config().limits().maxPublishRate(), services.metrics());
     }
 
     @Override
@@ -56,7 +59,8 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
         if (listener.transport() == ListenerConfig.Transport.WEBSOCKET) {
             addWebSocketHandlers(p, listener, services.config());
         }
-        addMqttHandlers(p, services, listener.tls() != null && listener.tls().certificateCommonNameAsUsername());
+        addMqttHandlers(p, services, listener.tls() != null && listener.tls().certificateCommonNameAsUsername(),
+                publishRate);
     }
 
     static void addWebSocketHandlers(ChannelPipeline p, ListenerConfig listener, BrokerConfig config) {
@@ -87,7 +91,7 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     }
 
     static void addMqttHandlers(ChannelPipeline p, ConnectionServices services,
-                                boolean certificateCommonNameAsUsername) {
+                                boolean certificateCommonNameAsUsername, PublishRate publishRate) {
         BrokerConfig.Limits limits = services.config().limits();
         p.addLast("guard", new FirstPacketGuard());
         // whole, structurally checked packets only: Netty's decoder does not bound its reads by the Remaining Length
@@ -96,6 +100,6 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
         p.addLast("encoder", MqttEncoder.INSTANCE);
         // writes of one read batch, and of deliveries queued together, leave in one syscall
         p.addLast("flush", new FlushConsolidationHandler(64, true));
-        p.addLast("connection", new MqttConnection(services, certificateCommonNameAsUsername));
+        p.addLast("connection", new MqttConnection(services, certificateCommonNameAsUsername, publishRate));
     }
 }

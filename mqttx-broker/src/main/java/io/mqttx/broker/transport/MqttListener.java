@@ -2,6 +2,7 @@ package io.mqttx.broker.transport;
 
 import io.mqttx.broker.config.ListenerConfig;
 import io.mqttx.broker.connection.ConnectionServices;
+import io.mqttx.broker.limits.ConnectionCount;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -18,24 +19,31 @@ public final class MqttListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MqttListener.class);
 
     private final ListenerConfig config;
+    private final ConnectionCount connections;
     private Channel serverChannel;
 
     public MqttListener(ListenerConfig config) {
         this.config = config;
+        this.connections = new ConnectionCount(config.maxConnections());
     }
 
     /**
      * Binds the port; throws if it cannot, or if its TLS key material cannot be read, so a broker never runs without
      * a listener it was told to open.
+     *
+     * @param brokerConnections the open connections of all the broker's listeners, against the broker's maximum
      */
     public void bind(Transports transports, EventLoopGroup boss, EventLoopGroup workers, int soBacklog,
-                     ConnectionServices services, ChannelGroup channels) throws InterruptedException {
+                     ConnectionServices services, ChannelGroup channels, ConnectionCount brokerConnections)
+            throws InterruptedException {
         SslContext sslContext = config.tls() == null ? null : TlsContexts.forServer(config.tls());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transports.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, soBacklog)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new ConnectionGate(config.name(), connections, brokerConnections,
+                        services.config().limits().maxConnectionRate(), services.metrics()))
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 1024 * 1024))
@@ -56,6 +64,11 @@ public final class MqttListener implements AutoCloseable {
 
     public ListenerConfig config() {
         return config;
+    }
+
+    /** Connections open on this listener now, from accept to close, whether or not they have sent CONNECT. */
+    public int openConnections() {
+        return connections.open();
     }
 
     public int port() {
