@@ -113,6 +113,22 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Whether the broker has closed the connection (end of stream or reset), looking without waiting for it. */
+    public boolean closedByPeer() throws IOException {
+        socket.setSoTimeout(1);
+        try {
+            while (true) {
+                if (in.read() < 0) {
+                    return true;
+                }
+            }
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();
