@@ -120,9 +120,13 @@ public final class BrokerConfigFactory {
         atLeastOne(problems, "mqttx.limits.receive-maximum", l.receiveMaximum(), 65535);
         problems.check(l.topicAliasMaximum() >= 0 && l.topicAliasMaximum() <= 65535,
                 "mqttx.limits.topic-alias-maximum=" + l.topicAliasMaximum() + ": must be 0 to 65535");
+        notNegative(problems, "mqttx.limits.max-connections", l.maxConnections());
+        notNegative(problems, "mqttx.limits.max-connection-rate", l.maxConnectionRate());
+        notNegative(problems, "mqttx.limits.max-publish-rate", l.maxPublishRate());
         return new BrokerConfig.Limits((int) Math.min(packet, MQTT_MAX_PACKET_SIZE), l.maxClientIdLength(),
                 l.maxTopicLevels(), l.maxInflight(), l.maxQueuedMessages(), l.maxAwaitingRel(), l.maxKeepAlive(),
-                l.receiveMaximum(), l.topicAliasMaximum());
+                l.receiveMaximum(), l.topicAliasMaximum(), Math.max(0, l.maxConnections()),
+                Math.max(0, l.maxConnectionRate()), Math.max(0, l.maxPublishRate()));
     }
 
     private List<ListenerConfig> listeners(MqttxProperties p, Problems problems) {
@@ -132,21 +136,25 @@ public final class BrokerConfigFactory {
         TlsConfig tls = ssl.enable() ? tls(ssl, problems) : null;
         if (p.socket().enable()) {
             port(problems, portOwners, "mqttx.socket.port", p.socket().port());
+            notNegative(problems, "mqttx.socket.max-connections", p.socket().maxConnections());
             listeners.add(new ListenerConfig("tcp", ListenerConfig.Transport.TCP, p.host(), p.socket().port(), null,
-                    null));
+                    null).withMaxConnections(Math.max(0, p.socket().maxConnections())));
         }
         if (ssl.enable()) {
             port(problems, portOwners, "mqttx.ssl.port", ssl.port());
-            listeners.add(new ListenerConfig("tls", ListenerConfig.Transport.TCP, p.host(), ssl.port(), null, tls));
+            notNegative(problems, "mqttx.ssl.max-connections", ssl.maxConnections());
+            listeners.add(new ListenerConfig("tls", ListenerConfig.Transport.TCP, p.host(), ssl.port(), null, tls)
+                    .withMaxConnections(Math.max(0, ssl.maxConnections())));
         }
         MqttxProperties.Websocket ws = p.websocket();
         if (ws.enable()) {
             port(problems, portOwners, "mqttx.websocket.port", ws.port());
             boolean pathOk = ws.path() != null && ws.path().startsWith("/");
             problems.check(pathOk, "mqttx.websocket.path=" + ws.path() + ": must start with /");
+            notNegative(problems, "mqttx.websocket.max-connections", ws.maxConnections());
             if (pathOk) {
                 listeners.add(new ListenerConfig(tls == null ? "ws" : "wss", ListenerConfig.Transport.WEBSOCKET,
-                        p.host(), ws.port(), ws.path(), tls));
+                        p.host(), ws.port(), ws.path(), tls).withMaxConnections(Math.max(0, ws.maxConnections())));
             }
         }
         problems.check(!listeners.isEmpty(), "mqttx.socket.enable=false: no listener is enabled;"
@@ -193,6 +201,10 @@ public final class BrokerConfigFactory {
 
     private static void notNegative(Problems problems, String key, Duration d) {
         problems.check(!d.isNegative(), key + "=" + d + ": must not be negative");
+    }
+
+    private static void notNegative(Problems problems, String key, int value) {
+        problems.check(value >= 0, key + "=" + value + ": must not be negative (0: no limit)");
     }
 
     private static void atLeastOne(Problems problems, String key, int value, int max) {

@@ -82,18 +82,22 @@ public record MqttxProperties(
             String trustStorePassword,
             @DefaultValue({"TLSv1.3", "TLSv1.2"}) List<String> protocols,
             @DefaultValue List<String> ciphers,
-            @DefaultValue("false") boolean cnAsUsername) {
+            @DefaultValue("false") boolean cnAsUsername,
+            @DefaultValue("0") int maxConnections) {
     }
 
+    /** {@code maxConnections} here and on the other listeners: 0 for none but {@code limits.max-connections}. */
     public record Socket(
             @DefaultValue("true") boolean enable,
-            @DefaultValue("1883") int port) {
+            @DefaultValue("1883") int port,
+            @DefaultValue("0") int maxConnections) {
     }
 
     public record Websocket(
             @DefaultValue("false") boolean enable,
             @DefaultValue("8083") int port,
-            @DefaultValue("/mqtt") String path) {
+            @DefaultValue("/mqtt") String path,
+            @DefaultValue("0") int maxConnections) {
     }
 
     public record ShareTopic(
@@ -147,7 +151,10 @@ public record MqttxProperties(
             @DefaultValue("100") int maxAwaitingRel,
             @DefaultValue("65535") int maxKeepAlive,
             @DefaultValue("100") int receiveMaximum,
-            @DefaultValue("10") int topicAliasMaximum) {
+            @DefaultValue("10") int topicAliasMaximum,
+            @DefaultValue("0") int maxConnections,
+            @DefaultValue("10000") int maxConnectionRate,
+            @DefaultValue("0") int maxPublishRate) {
     }
 
     public record Session(

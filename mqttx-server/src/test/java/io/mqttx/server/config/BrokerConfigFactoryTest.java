@@ -2,6 +2,7 @@ package io.mqttx.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.mqttx.broker.config.BrokerConfig;
 import io.mqttx.broker.config.ListenerConfig;
@@ -82,7 +83,10 @@ class BrokerConfigFactoryTest {
                 "mqttx.limits.max-awaiting-rel", "20",
                 "mqttx.limits.max-keep-alive", "600",
                 "mqttx.limits.receive-maximum", "30",
-                "mqttx.limits.topic-alias-maximum", "0");
+                "mqttx.limits.topic-alias-maximum", "0",
+                "mqttx.limits.max-connections", "5000",
+                "mqttx.limits.max-connection-rate", "200",
+                "mqttx.limits.max-publish-rate", "50");
         assertThat(c.version()).isEqualTo("7.0-custom");
         assertThat(c.brokerId()).isEqualTo("node-1");
         assertThat(c.listeners()).containsExactly(ListenerConfig.tcp("127.0.0.1", 1884));
@@ -91,7 +95,24 @@ class BrokerConfigFactoryTest {
                 BrokerConfig.ShareStrategy.HASH));
         assertThat(c.sysTopics()).isEqualTo(new BrokerConfig.SysTopics(false, Duration.ofSeconds(10), 1));
         assertThat(c.sessions()).isEqualTo(new BrokerConfig.Sessions(Duration.ofHours(2), Duration.ofDays(1)));
-        assertThat(c.limits()).isEqualTo(new BrokerConfig.Limits(8092, 64, 8, 16, 50, 20, 600, 30, 0));
+        assertThat(c.limits()).isEqualTo(new BrokerConfig.Limits(8092, 64, 8, 16, 50, 20, 600, 30, 0, 5000, 200,
+                50));
+    }
+
+    @Test
+    void eachListenerMayHaveItsOwnMaximumOfConnections() {
+        BrokerConfig c = create("mqttx.socket.max-connections", "100", "mqttx.websocket.enable", "true",
+                "mqttx.web-socket.max-connections", "50", "mqttx.ssl.enable", "true",
+                "mqttx.ssl.key-store-location", "k.p12", "mqttx.ssl.max-connections", "10");
+        assertThat(c.listeners()).extracting(ListenerConfig::name, ListenerConfig::maxConnections)
+                .containsExactly(tuple("tcp", 100), tuple("tls", 10), tuple("wss", 50));
+        assertThat(create().listeners()).extracting(ListenerConfig::maxConnections).containsExactly(0);
+        assertThat(problemsOf("mqttx.limits.max-connections", "-1", "mqttx.limits.max-publish-rate", "-5",
+                "mqttx.limits.max-connection-rate", "-2", "mqttx.socket.max-connections", "-1")).containsExactly(
+                "mqttx.limits.max-connections=-1: must not be negative (0: no limit)",
+                "mqttx.limits.max-connection-rate=-2: must not be negative (0: no limit)",
+                "mqttx.limits.max-publish-rate=-5: must not be negative (0: no limit)",
+                "mqttx.socket.max-connections=-1: must not be negative (0: no limit)");
     }
 
     @Test

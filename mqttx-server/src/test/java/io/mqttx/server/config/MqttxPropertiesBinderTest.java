@@ -67,9 +67,9 @@ class MqttxPropertiesBinderTest {
         assertThat(p.cluster()).isEqualTo(new MqttxProperties.Cluster(false, MqttxProperties.ClusterType.REDIS,
                 "mqttx:cache_consistence"));
         assertThat(p.ssl()).isEqualTo(new MqttxProperties.Ssl(false, 8883, ClientAuth.NONE, null, null, "pkcs12",
-                null, null, List.of("TLSv1.3", "TLSv1.2"), List.of(), false));
-        assertThat(p.socket()).isEqualTo(new MqttxProperties.Socket(true, 1883));
-        assertThat(p.websocket()).isEqualTo(new MqttxProperties.Websocket(false, 8083, "/mqtt"));
+                null, null, List.of("TLSv1.3", "TLSv1.2"), List.of(), false, 0));
+        assertThat(p.socket()).isEqualTo(new MqttxProperties.Socket(true, 1883, 0));
+        assertThat(p.websocket()).isEqualTo(new MqttxProperties.Websocket(false, 8083, "/mqtt", 0));
         assertThat(p.shareTopic()).isEqualTo(new MqttxProperties.ShareTopic(true, ShareStrategy.ROUND));
         assertThat(p.sysTopic()).isEqualTo(new MqttxProperties.SysTopic(false, Duration.ofSeconds(60), 0));
         assertThat(p.messageBridge()).isEqualTo(new MqttxProperties.MessageBridge(false, List.of()));
@@ -77,7 +77,7 @@ class MqttxPropertiesBinderTest {
         assertThat(p.store()).isEqualTo(new MqttxProperties.Store(MqttxProperties.StoreType.EMBEDDED, "./data",
                 false));
         assertThat(p.limits()).isEqualTo(new MqttxProperties.Limits(DataSize.ofMegabytes(1), 256, 128, 32, 1000,
-                100, 65535, 100, 10));
+                100, 65535, 100, 10, 0, 10_000, 0));
         assertThat(p.session()).isEqualTo(new MqttxProperties.Session(Duration.ofDays(7), Duration.ofDays(7)));
     }
 
@@ -171,7 +171,7 @@ class MqttxPropertiesBinderTest {
                 "mqttx.auth.is-mandatory", "true",
                 "mqttx.auth.url", "http://auth.local/check",
                 "mqttx.auth.timeout", "5s"));
-        assertThat(p.websocket()).isEqualTo(new MqttxProperties.Websocket(true, 9001, "/ws"));
+        assertThat(p.websocket()).isEqualTo(new MqttxProperties.Websocket(true, 9001, "/ws", 0));
         assertThat(p.cluster().innerCacheConsistancyKey()).isEqualTo("k:consistency");
         assertThat(p.limits().maxPacketSize()).isEqualTo(DataSize.ofBytes(8092));
         assertThat(p.auth()).isEqualTo(new MqttxProperties.Auth(true, "http://auth.local/check",
