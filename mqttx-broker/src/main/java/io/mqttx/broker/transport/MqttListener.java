@@ -66,11 +66,6 @@ public final class MqttListener implements AutoCloseable {
         return config;
     }
 
-    /** Connections open on this listener now, from accept to close, whether or not they have sent CONNECT. */
-    public int openConnections() {
-        return connections.open();
-    }
-
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
