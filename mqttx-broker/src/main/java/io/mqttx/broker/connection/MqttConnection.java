@@ -16,6 +16,7 @@ import io.mqttx.broker.session.ClientChannel;
 import io.mqttx.broker.session.Session;
 import io.mqttx.broker.session.SessionRegistry;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -440,8 +441,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         channel.config().setAutoRead(false);
         boolean canAnswer = version.isV5() || reason.v3ConnackCode() > 0;
         if (canAnswer) {
-            channel.writeAndFlush(OutboundPackets.connAck(version, reason, false, MqttProperties.NO_PROPERTIES))
-                    .addListener(ChannelFutureListener.CLOSE);
+            closeAfterFlush(channel.writeAndFlush(
+                    OutboundPackets.connAck(version, reason, false, MqttProperties.NO_PROPERTIES)));
         } else {
             channel.close();
         }
@@ -662,6 +663,23 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private void closeWith(MqttMessage disconnect) {
         state = State.CLOSING;
         channel.config().setAutoRead(false);
-        channel.writeAndFlush(disconnect).addListener(ChannelFutureListener.CLOSE);
+        closeAfterFlush(channel.writeAndFlush(disconnect));
+    }
+
+    /**
+     * Closes the channel once {@code lastWrite} is flushed, or after the connect timeout at the latest: a peer that
+     * stopped reading never lets the write complete, and must not hold its connection open for ever.
+     */
+    private void closeAfterFlush(ChannelFuture lastWrite) {
+        lastWrite.addListener(ChannelFutureListener.CLOSE);
+        long bound = services.config().connectTimeout().toMillis();
+        ScheduledFuture<?> deadline = channel.eventLoop().schedule(() -> {
+            if (channel.isOpen()) {
+                log.info("client {} ({}): final packet not taken within {} ms, closing anyway", clientId,
+                        channel.remoteAddress(), bound);
+                channel.close();
+            }
+        }, bound, TimeUnit.MILLISECONDS);
+        channel.closeFuture().addListener(f -> deadline.cancel(false));
     }
 }

@@ -46,6 +46,7 @@ public final class Session implements Subscriber {
     private final String clientId;
     private final EventExecutor owner;
     private final SessionServices services;
+    private final ReceiveCheck receiveCheck;
     private final BrokerConfig.Limits limits;
     private final AtomicLong sequences = new AtomicLong();
 
@@ -69,8 +70,9 @@ public final class Session implements Subscriber {
     private final Set<Integer> awaitingRelease = new HashSet<>();
     private int nextPacketId = 1;
 
-    Session(String clientId, EventExecutor owner, SessionServices services) {
+    Session(String clientId, EventExecutor owner, SessionServices services, ReceiveCheck receiveCheck) {
         this.clientId = clientId;
+        this.receiveCheck = receiveCheck;
         this.owner = owner;
         this.services = services;
         this.limits = services.config().limits();
@@ -426,7 +428,7 @@ public final class Session implements Subscriber {
 
     private void transmit(QueuedMessage m, boolean dup) {
         ApplicationMessage message = m.message();
-        if (!services.authorizer().canReceive(channel.identity(), message.topic())) {
+        if (!receiveCheck.mayReceive(channel.identity(), message.topic())) {
             if (m.qos() > 0) {
                 inflight.remove(m.packetId());
                 forget(m);
@@ -629,7 +631,7 @@ public final class Session implements Subscriber {
         long now = System.currentTimeMillis();
         for (Subscription s : retainedWanted) {
             for (ApplicationMessage m : services.router().retained().matching(s.topicFilter(), now)) {
-                if (!services.authorizer().canReceive(from.identity(), m.topic())) {
+                if (!receiveCheck.mayReceive(from.identity(), m.topic())) {
                     continue;
                 }
                 List<Integer> ids = subscribe.subscriptionIdentifier() == 0 ? List.of()
