@@ -6,6 +6,10 @@ import java.util.List;
 /**
  * Everything the broker core is configured with. Immutable; the server module binds {@code application.yml} onto
  * it, tests build it with {@link #builder()}. Defaults are documented in the README's configuration table.
+ *
+ * <p>{@code reasonStrings}: whether MQTT 5 failure acknowledgements, refusing CONNACKs and server DISCONNECTs carry
+ * a human-readable Reason String (default true). Off, the broker tells clients only reason codes, for deployments
+ * that do not want to show clients why (the strings name topics and limits).
  */
 public record BrokerConfig(
         String brokerId,
@@ -17,7 +21,8 @@ public record BrokerConfig(
         Sessions sessions,
         SharedSubscriptions sharedSubscriptions,
         SysTopics sysTopics,
-        boolean topicAuthorization) {
+        boolean topicAuthorization,
+        boolean reasonStrings) {
 
     public BrokerConfig {
         listeners = List.copyOf(listeners);
@@ -36,6 +41,11 @@ public record BrokerConfig(
      * @param maxKeepAlive         seconds; a larger client keepalive is refused (3.1.1) or replaced (5)
      * @param receiveMaximum       QoS 1/2 publishes a client may have unacknowledged towards the broker (MQTT 5)
      * @param topicAliasMaximum    topic aliases a client may use towards the broker (MQTT 5)
+     * @param outboundTopicAliasMaximum topic aliases the broker uses towards a client (MQTT 5), at most what the
+     *                             client's CONNECT allows; 0 turns them off. Default 10: a client opts in by
+     *                             sending a Topic Alias Maximum, the cost is a map of at most that many topic
+     *                             references per connection, and a client that publishes on a few long topics
+     *                             saves their bytes on every repeat
      */
     public record Limits(
             int maxPacketSize,
@@ -46,10 +56,27 @@ public record BrokerConfig(
             int maxAwaitingRel,
             int maxKeepAlive,
             int receiveMaximum,
-            int topicAliasMaximum) {
+            int topicAliasMaximum,
+            int outboundTopicAliasMaximum) {
+
+        public static final int DEFAULT_OUTBOUND_TOPIC_ALIAS_MAXIMUM = 10;
+
+        /** The limits without {@code outboundTopicAliasMaximum}, which takes its default. */
+        public Limits(int maxPacketSize, int maxClientIdLength, int maxTopicLevels, int maxInflight,
+                      int maxQueuedMessages, int maxAwaitingRel, int maxKeepAlive, int receiveMaximum,
+                      int topicAliasMaximum) {
+            this(maxPacketSize, maxClientIdLength, maxTopicLevels, maxInflight, maxQueuedMessages, maxAwaitingRel,
+                    maxKeepAlive, receiveMaximum, topicAliasMaximum, DEFAULT_OUTBOUND_TOPIC_ALIAS_MAXIMUM);
+        }
 
         public static Limits defaults() {
-            return new Limits(1024 * 1024, 256, 128, 32, 1000, 100, 65535, 100, 10);
+            return new Limits(1024 * 1024, 256, 128, 32, 1000, 100, 65535, 100, 10,
+                    DEFAULT_OUTBOUND_TOPIC_ALIAS_MAXIMUM);
+        }
+
+        public Limits withOutboundTopicAliasMaximum(int maximum) {
+            return new Limits(maxPacketSize, maxClientIdLength, maxTopicLevels, maxInflight, maxQueuedMessages,
+                    maxAwaitingRel, maxKeepAlive, receiveMaximum, topicAliasMaximum, maximum);
         }
     }
 
@@ -94,6 +121,7 @@ public record BrokerConfig(
         b.sharedSubscriptions = sharedSubscriptions;
         b.sysTopics = sysTopics;
         b.topicAuthorization = topicAuthorization;
+        b.reasonStrings = reasonStrings;
         return b;
     }
 
@@ -109,6 +137,7 @@ public record BrokerConfig(
         private SharedSubscriptions sharedSubscriptions = SharedSubscriptions.defaults();
         private SysTopics sysTopics = SysTopics.defaults();
         private boolean topicAuthorization;
+        private boolean reasonStrings = true;
 
         private Builder() {
         }
@@ -123,10 +152,11 @@ public record BrokerConfig(
         public Builder sharedSubscriptions(SharedSubscriptions v) { sharedSubscriptions = v; return this; }
         public Builder sysTopics(SysTopics v) { sysTopics = v; return this; }
         public Builder topicAuthorization(boolean v) { topicAuthorization = v; return this; }
+        public Builder reasonStrings(boolean v) { reasonStrings = v; return this; }
 
         public BrokerConfig build() {
             return new BrokerConfig(brokerId, version, listeners, soBacklog, connectTimeout, limits, sessions,
-                    sharedSubscriptions, sysTopics, topicAuthorization);
+                    sharedSubscriptions, sysTopics, topicAuthorization, reasonStrings);
         }
     }
 }

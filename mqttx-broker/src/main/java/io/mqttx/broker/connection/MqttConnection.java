@@ -5,6 +5,8 @@ import io.mqttx.broker.protocol.ApplicationMessage;
 import io.mqttx.broker.protocol.InboundPacket;
 import io.mqttx.broker.protocol.InboundPacketAdapter;
 import io.mqttx.broker.protocol.OutboundPackets;
+import io.mqttx.broker.protocol.OutboundTopicAliases;
+import io.mqttx.broker.protocol.ProblemInformation;
 import io.mqttx.broker.protocol.ProtocolVersion;
 import io.mqttx.broker.protocol.ProtocolViolation;
 import io.mqttx.broker.protocol.ReasonCode;
@@ -73,6 +75,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private int receiveMaximum = 65535;
     private int maximumPacketSize = Integer.MAX_VALUE;
     private final Map<Integer, String> topicAliases = new HashMap<>();
+    private volatile ProblemInformation problems = ProblemInformation.NONE;
+    private volatile OutboundTopicAliases outboundAliases = OutboundTopicAliases.NONE;
+    /** Why the connection ended, first cause wins; for the $SYS disconnect event. */
+    private String closeReason;
 
     /** What a CONNECT asked for, kept while an enhanced authentication exchange runs before CONNACK. */
     private record PendingConnect(InboundPacket.Connect connect, boolean assignedId, int keepAlive,
@@ -155,8 +161,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (evt instanceof IdleStateEvent) {
             log.info("client {}: nothing received for 1.5 x keepalive, closing [MQTT-3.1.2-24]", clientId);
             if (version.isV5()) {
-                closeWith(OutboundPackets.disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, MqttProperties.NO_PROPERTIES));
+                closeWith(ReasonCode.KEEP_ALIVE_TIMEOUT, "nothing received for 1.5 x the keep alive");
             } else {
+                noteCloseReason("keep alive timeout");
                 state = State.CLOSING;
                 channel.close();
             }
@@ -169,6 +176,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // a fault in one connection ends that connection only; the event loop goes on serving the others
         log.warn("client {} ({}): closing after an unexpected error", clientId, ctx.channel().remoteAddress(), cause);
+        noteCloseReason("unexpected error");
         state = State.CLOSING;
         ctx.close();
     }
@@ -230,6 +238,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         connectSessionExpiry = connect.sessionExpiryInterval();
         requestResponseInformation = connect.requestResponseInformation();
         will = connect.will();
+        if (version.isV5()) {
+            problems = new ProblemInformation(services.config().reasonStrings(), connect.requestProblemInformation(),
+                    maximumPacketSize);
+            outboundAliases = new OutboundTopicAliases(Math.min(connect.topicAliasMaximum(),
+                    limits.outboundTopicAliasMaximum()));
+        }
         state = State.CONNECTING;
 
         String commonName = services.certificateCommonName(channel);
@@ -433,16 +447,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         services.metrics().connectionRefused();
         log.info("client {} ({}): CONNECT refused, {} (0x{})", clientId, channel.remoteAddress(), why,
                 Integer.toHexString(reason.value()));
-        sendConnackAndClose(reason);
+        sendConnackAndClose(reason, why);
     }
 
-    private void sendConnackAndClose(ReasonCode reason) {
+    private void sendConnackAndClose(ReasonCode reason, String why) {
         state = State.CLOSING;
         channel.config().setAutoRead(false);
         boolean canAnswer = version.isV5() || reason.v3ConnackCode() > 0;
         if (canAnswer) {
+            // CONNACK is two bytes before its properties: flags and reason code
             closeAfterFlush(channel.writeAndFlush(
-                    OutboundPackets.connAck(version, reason, false, MqttProperties.NO_PROPERTIES)));
+                    OutboundPackets.connAck(version, reason, false, problems.forConnackOrDisconnect(why, 2))));
         } else {
             channel.close();
         }
@@ -532,6 +547,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             ProtocolVersion v = version;
             s.execute(() -> services.registry().updateExpiry(s, expiry, v));
         }
+        noteCloseReason("client DISCONNECT 0x" + Integer.toHexString(d.reasonCode().value()));
         // 0x04 asks for the will to be published all the same [MQTT-3.14.4-3]
         graceful = d.reasonCode() != ReasonCode.DISCONNECT_WITH_WILL;
         state = State.CLOSING;
@@ -604,11 +620,22 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
+    public ProblemInformation problemInformation() {
+        return problems;
+    }
+
+    @Override
+    public OutboundTopicAliases topicAliases() {
+        return outboundAliases;
+    }
+
+    @Override
     public void takenOver() {
         channel.eventLoop().execute(() -> {
             if (version.isV5()) {
-                closeWith(OutboundPackets.disconnect(ReasonCode.SESSION_TAKEN_OVER, MqttProperties.NO_PROPERTIES));
+                closeWith(ReasonCode.SESSION_TAKEN_OVER, "another connection took over the session");
             } else {
+                noteCloseReason("session taken over");
                 state = State.CLOSING;
                 channel.close();
             }
@@ -619,6 +646,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public void abort(String why) {
         log.warn("client {}: closing, {}", clientId, why);
         channel.eventLoop().execute(() -> {
+            noteCloseReason(why);
             state = State.CLOSING;
             channel.close();
         });
@@ -638,10 +666,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         log.info("client {} ({}): {} -> closing with 0x{}", clientId.isEmpty() ? "?" : clientId,
                 channel.remoteAddress(), v.getMessage(), Integer.toHexString(v.reasonCode().value()));
         if (!connackSent) {
-            sendConnackAndClose(v.reasonCode());
+            sendConnackAndClose(v.reasonCode(), v.getMessage());
         } else if (version.isV5()) {
-            closeWith(OutboundPackets.disconnect(v.reasonCode(), MqttProperties.NO_PROPERTIES));
+            closeWith(v.reasonCode(), v.getMessage());
         } else {
+            noteCloseReason("protocol violation: " + v.getMessage());
             state = State.CLOSING;
             channel.config().setAutoRead(false);
             channel.close();
@@ -652,18 +681,29 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public void shutdown() {
         channel.eventLoop().execute(() -> {
             if (state == State.CONNECTED && version.isV5()) {
-                closeWith(OutboundPackets.disconnect(ReasonCode.SERVER_SHUTTING_DOWN, MqttProperties.NO_PROPERTIES));
+                closeWith(ReasonCode.SERVER_SHUTTING_DOWN, "server shutting down");
             } else {
+                noteCloseReason("server shutting down");
                 state = State.CLOSING;
                 channel.close();
             }
         });
     }
 
-    private void closeWith(MqttMessage disconnect) {
+    /** MQTT 5: DISCONNECT with {@code reason}, saying why where the client allows it, then close. */
+    private void closeWith(ReasonCode reason, String why) {
+        noteCloseReason(why + " (0x" + Integer.toHexString(reason.value()) + ")");
         state = State.CLOSING;
         channel.config().setAutoRead(false);
-        closeAfterFlush(channel.writeAndFlush(disconnect));
+        // DISCONNECT has one byte before its properties: the reason code
+        closeAfterFlush(channel.writeAndFlush(
+                OutboundPackets.disconnect(reason, problems.forConnackOrDisconnect(why, 1))));
+    }
+
+    private void noteCloseReason(String why) {
+        if (closeReason == null) {
+            closeReason = why;
+        }
     }
 
     /**

@@ -5,10 +5,12 @@ import io.mqttx.broker.protocol.ApplicationMessage;
 import io.mqttx.broker.protocol.InboundPacket;
 import io.mqttx.broker.protocol.InboundPacket.AckType;
 import io.mqttx.broker.protocol.OutboundPackets;
+import io.mqttx.broker.protocol.OutboundTopicAliases;
 import io.mqttx.broker.protocol.ProtocolVersion;
 import io.mqttx.broker.protocol.ProtocolViolation;
 import io.mqttx.broker.protocol.ReasonCode;
 import io.mqttx.broker.protocol.Subscription;
+import io.mqttx.broker.protocol.Utf8;
 import io.mqttx.broker.routing.Delivery;
 import io.mqttx.broker.routing.Subscriber;
 import io.mqttx.broker.routing.Topics;
@@ -42,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class Session implements Subscriber {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
     private static final long NEVER_EXPIRES = 0xFFFFFFFFL;
+    private static final int TOPIC_ALIAS = 0x23;
 
     private final String clientId;
     private final EventExecutor owner;
@@ -450,8 +453,47 @@ public final class Session implements Subscriber {
         MqttProperties properties = v5
                 ? OutboundPackets.publishProperties(message, m.subscriptionIds(), System.currentTimeMillis())
                 : MqttProperties.NO_PROPERTIES;
-        channel.send(OutboundPackets.publish(message, m.qos(), m.retain(), dup, m.packetId(), properties));
+        String wireTopic = message.topic();
+        if (v5 && !dup) {
+            // a re-sent PUBLISH always names its topic: it may be the first on a new connection [MQTT-3.3.2-10]
+            int alias = topicAlias(message, m);
+            if (alias != 0) {
+                if (properties == MqttProperties.NO_PROPERTIES) {
+                    properties = new MqttProperties();
+                }
+                properties.add(new MqttProperties.IntegerProperty(TOPIC_ALIAS, Math.abs(alias)));
+                if (alias > 0) {
+                    wireTopic = ""; // the client knows this alias already
+                }
+            }
+        }
+        channel.send(OutboundPackets.publish(message, wireTopic, m.qos(), m.retain(), dup, m.packetId(),
+                properties));
         services.metrics().messageSent();
+    }
+
+    /**
+     * The Topic Alias to send {@code message} with on the current connection: positive if the client knows it (the
+     * topic is left out), negative if it is assigned now (sent with the topic), 0 for none. An alias is used only
+     * if the packet it makes still fits the client's Maximum Packet Size [MQTT-3.1.2-24].
+     */
+    private int topicAlias(ApplicationMessage message, QueuedMessage m) {
+        OutboundTopicAliases aliases = channel.topicAliases();
+        int topicBytes = Utf8.length(message.topic());
+        if (!aliases.applies(message.topic(), topicBytes)) {
+            return 0;
+        }
+        OutboundTopicAliases.Alias alias = aliases.lookup(message.topic());
+        long size = OutboundPackets.publishSize(message, m.qos(), true, m.subscriptionIds(),
+                alias.known() ? 0 : topicBytes, true);
+        if (size > channel.maximumPacketSize()) {
+            return 0;
+        }
+        if (alias.known()) {
+            return alias.value();
+        }
+        aliases.assign(message.topic(), alias.value());
+        return -alias.value();
     }
 
     /** Removes a queued or in-flight message from the store. */
@@ -481,7 +523,8 @@ public final class Session implements Subscriber {
             if (qos > 0) {
                 // 3.1.1 has no negative ack: the positive one tells the client to stop re-sending [MQTT-3.3.5-2]
                 from.send(OutboundPackets.ack(qos == 1 ? AckType.PUBACK : AckType.PUBREC, packetId,
-                        ReasonCode.NOT_AUTHORIZED));
+                        ReasonCode.NOT_AUTHORIZED, "not authorized to publish to " + message.topic(),
+                        from.problemInformation()));
             }
             return;
         }
@@ -547,7 +590,9 @@ public final class Session implements Subscriber {
                     services.store().queues().removeAwaitingRelease(clientId, packetId);
                 }
                 ReasonCode reason = known ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
-                afterCommit(from, () -> from.send(OutboundPackets.ack(AckType.PUBCOMP, packetId, reason)));
+                afterCommit(from, () -> from.send(OutboundPackets.ack(AckType.PUBCOMP, packetId, reason,
+                        "no QoS 2 message with packet identifier " + packetId + " awaits release",
+                        from.problemInformation())));
             }
             case PUBACK -> {
                 QueuedMessage m = inflight.get(packetId);
@@ -563,7 +608,8 @@ public final class Session implements Subscriber {
             case PUBREC -> {
                 QueuedMessage m = inflight.get(packetId);
                 if (m == null) {
-                    from.send(OutboundPackets.ack(AckType.PUBREL, packetId, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND));
+                    from.send(OutboundPackets.ack(AckType.PUBREL, packetId, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND,
+                            "no message in flight with packet identifier " + packetId, from.problemInformation()));
                     return;
                 }
                 if (m.qos() != 2) {
@@ -621,7 +667,8 @@ public final class Session implements Subscriber {
             }
             codes.add(code);
         }
-        from.send(OutboundPackets.subAck(from.protocolVersion(), subscribe.packetId(), codes));
+        from.send(OutboundPackets.subAck(from.protocolVersion(), subscribe.packetId(), codes,
+                subscribeFailures(subscribe, codes), from.problemInformation()));
         for (int i = 0; i < codes.size(); i++) {
             if (!codes.get(i).isError()) {
                 Subscription s = subscribe.subscriptions().get(i);
@@ -640,6 +687,19 @@ public final class Session implements Subscriber {
                         null));
             }
         }
+    }
+
+    /** A Reason String for a SUBACK: which filters failed and why, or null if none did. */
+    private static String subscribeFailures(InboundPacket.Subscribe subscribe, List<ReasonCode> codes) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < codes.size(); i++) {
+            if (codes.get(i).isError()) {
+                sb.append(sb.isEmpty() ? "" : "; ").append('\'')
+                        .append(subscribe.subscriptions().get(i).topicFilter()).append("': ")
+                        .append(codes.get(i).description());
+            }
+        }
+        return sb.isEmpty() ? null : sb.toString();
     }
 
     /** Null if the subscription is accepted, else the SUBACK failure code. */
