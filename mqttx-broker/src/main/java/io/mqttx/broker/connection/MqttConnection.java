@@ -17,6 +17,7 @@ import io.mqttx.broker.security.EnhancedAuthenticator;
 import io.mqttx.broker.session.ClientChannel;
 import io.mqttx.broker.session.Session;
 import io.mqttx.broker.session.SessionRegistry;
+import io.mqttx.broker.sys.ClientEvent;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -32,6 +33,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -192,6 +194,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         Session s = session;
         if (s != null) {
             services.metrics().connectionClosed();
+            services.sessionServices().sysTopics().clientDisconnected(clientEvent(),
+                    closeReason != null ? closeReason : "connection lost");
             if (will != null && !graceful) {
                 InboundPacket.Will w = will;
                 s.execute(() -> s.scheduleWill(w.delaySeconds(), () -> publishWill(s, w)));
@@ -328,6 +332,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         session = s;
         s.attach(this);
         services.metrics().connectionOpened();
+        services.sessionServices().sysTopics().clientConnected(clientEvent());
         services.clusterBus().announceConnect(clientId);
         channel.eventLoop().execute(this::connected);
         if (!channel.isActive()) {
@@ -698,6 +703,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         // DISCONNECT has one byte before its properties: the reason code
         closeAfterFlush(channel.writeAndFlush(
                 OutboundPackets.disconnect(reason, problems.forConnackOrDisconnect(why, 1))));
+    }
+
+    private ClientEvent clientEvent() {
+        String ip = String.valueOf(channel.remoteAddress());
+        int port = 0;
+        if (channel.remoteAddress() instanceof InetSocketAddress address) {
+            ip = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+            port = address.getPort();
+        }
+        ClientIdentity who = identity;
+        return new ClientEvent(clientId, who == null ? null : who.username(), ip, port, version.level());
     }
 
     private void noteCloseReason(String why) {

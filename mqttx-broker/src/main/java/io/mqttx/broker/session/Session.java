@@ -249,7 +249,10 @@ public final class Session implements Subscriber {
         pendingWill = null;
     }
 
+    /** $SYS subscriptions and messages end with the connection: they are never stored nor re-sent on resume. */
     private void dropSysSubscriptions() {
+        queue.removeIf(m -> SysTopics.isSys(m.message().topic()));
+        inflight.values().removeIf(m -> SysTopics.isSys(m.message().topic()));
         subscriptions.keySet().removeIf(filter -> {
             if (SysTopics.isSys(filter)) {
                 services.router().tree().unsubscribe(clientId, filter);
@@ -345,7 +348,7 @@ public final class Session implements Subscriber {
     public void deliver(Delivery delivery) {
         QueuedMessage entry = new QueuedMessage(sequences.incrementAndGet(), delivery.messageId(),
                 delivery.message(), delivery.qos(), delivery.retain(), delivery.subscriptionIds(), 0, Phase.QUEUED);
-        boolean stored = delivery.qos() > 0 && persistent;
+        boolean stored = delivery.qos() > 0 && keptInStore(delivery.message());
         if (stored) {
             services.store().queues().append(clientId, entry);
         }
@@ -372,7 +375,7 @@ public final class Session implements Subscriber {
             }
             return;
         }
-        if (!stored && persistent) {
+        if (!stored && keptInStore(m.message())) {
             // the session became persistent after the publisher looked: keep the store complete
             services.store().queues().append(clientId, m);
         }
@@ -380,7 +383,7 @@ public final class Session implements Subscriber {
             sendNew(m);
             return;
         }
-        if (channel == null && !persistent) {
+        if (channel == null && !keptInStore(m.message())) {
             services.metrics().messageDropped();
             return;
         }
@@ -413,7 +416,7 @@ public final class Session implements Subscriber {
         int packetId = allocatePacketId();
         QueuedMessage flying = m.inFlight(packetId, Phase.PUBLISHED);
         inflight.put(packetId, flying);
-        if (persistent) {
+        if (keptInStore(m.message())) {
             services.store().queues().updateFlight(clientId, m.sequence(), packetId, Phase.PUBLISHED);
         }
         transmit(flying, false);
@@ -496,10 +499,18 @@ public final class Session implements Subscriber {
         return -alias.value();
     }
 
+    /**
+     * Whether a message for this session lives in the store too: for a persistent session, except $SYS messages,
+     * which are about the broker's present and go only to a connected client, never into the store.
+     */
+    private boolean keptInStore(ApplicationMessage message) {
+        return persistent && !SysTopics.isSys(message.topic());
+    }
+
     /** Removes a queued or in-flight message from the store. */
     private void forget(QueuedMessage m) {
         sharedFilters.remove(m.sequence());
-        if (persistent) {
+        if (keptInStore(m.message())) {
             services.store().queues().remove(clientId, m.sequence());
         }
     }
@@ -621,7 +632,7 @@ public final class Session implements Subscriber {
                     return;
                 }
                 inflight.put(packetId, m.inFlight(packetId, Phase.RELEASED));
-                if (persistent) {
+                if (keptInStore(m.message())) {
                     services.store().queues().updateFlight(clientId, m.sequence(), packetId, Phase.RELEASED);
                 }
                 from.send(OutboundPackets.ack(AckType.PUBREL, packetId, ReasonCode.SUCCESS));
