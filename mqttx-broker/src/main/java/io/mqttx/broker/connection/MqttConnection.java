@@ -194,8 +194,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         Session s = session;
         if (s != null) {
             services.metrics().connectionClosed();
-            services.sessionServices().sysTopics().clientDisconnected(clientEvent(),
-                    closeReason != null ? closeReason : "connection lost");
+            ClientEvent event = clientEvent();
+            String reason = closeReason != null ? closeReason : "connection lost";
+            // from the session's owner thread, like the connected event: subscribers see the two in order
+            s.execute(() -> services.sessionServices().sysTopics().clientDisconnected(event, reason));
             if (will != null && !graceful) {
                 InboundPacket.Will w = will;
                 s.execute(() -> s.scheduleWill(w.delaySeconds(), () -> publishWill(s, w)));
