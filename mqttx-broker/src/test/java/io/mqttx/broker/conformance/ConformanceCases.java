@@ -147,6 +147,24 @@ public final class ConformanceCases {
         t.violation("[10] MQTT-1.5.3-2 PUBLISH topic with U+0000", packet(0x30, raw("610062"), "78"));
         t.violation("[10] MQTT-1.5.3-2 SUBSCRIBE filter with U+0000", packet(0x82, u16(1), raw("6100"), "00"));
 
+        // ---- row 11: disallowed code points (1.5.3): mqttx refuses them as malformed in client ids, user names,
+        // topic names and topic filters (a 3.1.1 server just closes)
+        t.refusedSilently("[11] 1.5.3 client id with U+0001", connect("MQTT", 4, CLEAN, 60, raw("6101")));
+        t.refusedSilently("[11] 1.5.3 user name with U+007F",
+                connect("MQTT", 4, CLEAN | 0x80, 60, cat(str(t.id()), raw("757f"))));
+        t.refusedSilently("[11] 1.5.3 will topic with U+0007",
+                connect("MQTT", 4, CLEAN | 0x04, 60, cat(str(t.id()), raw("7707"), str("x"))));
+        t.violation("[11] 1.5.3 PUBLISH topic with U+0085 (C2 85)", packet(0x30, raw("61c285"), "78"));
+        t.violation("[11] 1.5.3 SUBSCRIBE filter with the non-character U+FFFF",
+                packet(0x82, u16(1), raw("61efbfbf"), "00"));
+        t.violation("[11] 1.5.3 UNSUBSCRIBE filter with the non-character U+FDD0",
+                packet(0xa2, u16(1), raw("61efb790")));
+        String r11 = "r11/" + t.id() + "/\u00A0\u00E9"; // U+00A0 (after the C1 range) and U+00E9 are allowed
+        t.open("[11] 1.5.3 code points just outside the refused ranges are accepted",
+                new Step(connect311(t.id()), CONNACK_OK),
+                new Step(subscribe(1, r11, 0), suback(1, 0)),
+                new Step(publish(r11, "hi"), publish(r11, "hi")));
+
         // ---- row 12: a BOM is an ordinary character [MQTT-1.5.3-3]
         String bomTopic = "\uFEFFr12/bom";
         t.open("[12] MQTT-1.5.3-3 BOM in a topic is kept, not stripped",
@@ -412,6 +430,26 @@ public final class ConformanceCases {
         t.violation5("[8] MQTT-3.2.2-15 PUBLISH claiming 256 MB", cat("30ffffff7f", str("a")), 0x95);
         t.violation5("[8] MQTT-3.2.2-15 PUBLISH one byte over the 1 MB maximum",
                 cat("30", Packets.vbi(1024 * 1024 - 3), str("a")), 0x95);
+
+        // ---- row 11: disallowed code points (1.5.4): malformed in client ids, user names, topics and filters;
+        // strings the broker only forwards (user properties) pass unchanged
+        t.closed("[11] 1.5.4 client id with U+001F: CONNACK 0x81",
+                connect5(CLEAN, 60, "", raw("611f")), connack5(0x81));
+        t.closed("[11] 1.5.4 user name with U+0080: CONNACK 0x81",
+                connect5(CLEAN | 0x80, 60, "", cat(str(t.id()), raw("75c280"))), connack5(0x81));
+        t.closed("[11] 1.5.4 will topic with U+0007: CONNACK 0x81",
+                connect5(CLEAN | 0x04, 60, "", cat(str(t.id()), "00", str("w\u0007"), str("x"))), connack5(0x81));
+        t.violation5("[11] 1.5.4 PUBLISH topic with U+0009", publish5(0, "r11/\t", 0, "", "78"), 0x81);
+        t.violation5("[11] 1.5.4 SUBSCRIBE filter with the non-character U+10FFFF",
+                subscribe5(1, "", "r11/\uDBFF\uDFFF", 0), 0x81);
+        t.violation5("[11] 1.5.4 UNSUBSCRIBE filter with the non-character U+FDEF",
+                packet(0xa2, u16(1), "00", str("r11/\uFDEF")), 0x81);
+        String r11 = "r11/" + t.id();
+        t.open("[11] 1.5.4 a user property with U+0001 is forwarded unchanged",
+                new Step(connect5(t.id()), V5_CONNACK_OK),
+                new Step(subscribe5(1, "", r11, 0), suback5(1, 0)),
+                new Step(publish5(0, r11, 0, userProperty("k", "\u0001"), "78"),
+                        publish5(0, r11, 0, userProperty("k", "\u0001"), "78")));
 
         // ---- row 13: bad UTF-8 string pair; property not allowed in the packet [MQTT-1.5.7-1], 2.2.2.2
         t.violation5("[13] MQTT-1.5.7-1 user property name with ill-formed UTF-8",
