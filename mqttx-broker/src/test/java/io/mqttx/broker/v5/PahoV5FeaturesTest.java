@@ -147,6 +147,10 @@ class PahoV5FeaturesTest {
         }
     }
 
+    /**
+     * Aliases both ways: the broker aliases towards the subscriber, and the Paho publisher, seeing Topic Alias Maximum
+     * 10 in its CONNACK, aliases its second PUBLISH of each topic towards the broker by itself.
+     */
     @Test
     void serverTopicAliasesAreResolvedByPaho() throws Exception {
         try (Paho sub = new Paho(broker.uri(), "pv5-alias"); Paho pub = new Paho(broker.uri(), "pv5-alias-pub")) {
