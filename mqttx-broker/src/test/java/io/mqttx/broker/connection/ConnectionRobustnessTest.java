@@ -10,9 +10,9 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.mqttx.broker.conformance.ConformanceCases;
 import io.mqttx.broker.conformance.Packets;
 import io.mqttx.broker.security.Authenticator;
-import io.mqttx.broker.security.Authorizer;
 import io.mqttx.broker.security.ClientIdentity;
 import io.mqttx.broker.store.memory.MemoryBrokerStore;
+import io.mqttx.broker.testkit.ReceiveOnlyAuthorizer;
 import io.mqttx.broker.testkit.TestBroker;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -28,18 +28,8 @@ import org.junit.jupiter.api.Test;
 class ConnectionRobustnessTest {
 
     /** Denies nothing, but fails with an exception when asked about deliveries on {@code rb/boom}. */
-    static final class ThrowingOnReceiveAuthorizer implements Authorizer {
+    static final class ThrowingOnReceiveAuthorizer extends ReceiveOnlyAuthorizer {
         final AtomicInteger failures = new AtomicInteger();
-
-        @Override
-        public boolean canPublish(ClientIdentity client, String topic) {
-            return true;
-        }
-
-        @Override
-        public boolean canSubscribe(ClientIdentity client, String topicFilter) {
-            return true;
-        }
 
         @Override
         public boolean canReceive(ClientIdentity client, String topic) {

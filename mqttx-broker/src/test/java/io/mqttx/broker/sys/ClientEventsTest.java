@@ -16,6 +16,7 @@ import io.mqttx.broker.testkit.PahoClients;
 import io.mqttx.broker.testkit.PahoClients.Client;
 import io.mqttx.broker.testkit.PahoClients.Received;
 import io.mqttx.broker.testkit.RawClient;
+import io.mqttx.broker.testkit.ReceiveOnlyAuthorizer;
 import io.mqttx.broker.testkit.TestBroker;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -92,17 +93,7 @@ class ClientEventsTest {
     }
 
     /** Lets everyone receive everything except client events, which only {@code ops} may see. */
-    static final class OpsOnlyClientEvents implements Authorizer {
-        @Override
-        public boolean canPublish(ClientIdentity client, String topic) {
-            return true;
-        }
-
-        @Override
-        public boolean canSubscribe(ClientIdentity client, String topicFilter) {
-            return true;
-        }
-
+    static final class OpsOnlyClientEvents extends ReceiveOnlyAuthorizer {
         @Override
         public boolean canReceive(ClientIdentity client, String topic) {
             return !topic.startsWith("$SYS/broker/clients/") || client.clientId().equals("ops");
