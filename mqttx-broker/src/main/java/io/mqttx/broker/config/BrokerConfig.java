@@ -6,10 +6,6 @@ import java.util.List;
 /**
  * Everything the broker core is configured with. Immutable; the server module binds {@code application.yml} onto
  * it, tests build it with {@link #builder()}. Defaults are documented in the README's configuration table.
- *
- * <p>{@code reasonStrings}: whether MQTT 5 failure acknowledgements, refusing CONNACKs and server DISCONNECTs carry
- * a human-readable Reason String (default true). Off, the broker tells clients only reason codes, for deployments
- * that do not want to show clients why (the strings name topics and limits).
  */
 public record BrokerConfig(
         String brokerId,
@@ -22,7 +18,7 @@ public record BrokerConfig(
         SharedSubscriptions sharedSubscriptions,
         SysTopics sysTopics,
         boolean topicAuthorization,
-        boolean reasonStrings) {
+        Mqtt5 mqtt5) {
 
     public BrokerConfig {
         listeners = List.copyOf(listeners);
@@ -41,11 +37,6 @@ public record BrokerConfig(
      * @param maxKeepAlive         seconds; a larger client keepalive is refused (3.1.1) or replaced (5)
      * @param receiveMaximum       QoS 1/2 publishes a client may have unacknowledged towards the broker (MQTT 5)
      * @param topicAliasMaximum    topic aliases a client may use towards the broker (MQTT 5)
-     * @param outboundTopicAliasMaximum topic aliases the broker uses towards a client (MQTT 5), at most what the
-     *                             client's CONNECT allows; 0 turns them off. Default 10: a client opts in by
-     *                             sending a Topic Alias Maximum, the cost is a map of at most that many topic
-     *                             references per connection, and a client that publishes on a few long topics
-     *                             saves their bytes on every repeat
      */
     public record Limits(
             int maxPacketSize,
@@ -56,27 +47,10 @@ public record BrokerConfig(
             int maxAwaitingRel,
             int maxKeepAlive,
             int receiveMaximum,
-            int topicAliasMaximum,
-            int outboundTopicAliasMaximum) {
-
-        public static final int DEFAULT_OUTBOUND_TOPIC_ALIAS_MAXIMUM = 10;
-
-        /** The limits without {@code outboundTopicAliasMaximum}, which takes its default. */
-        public Limits(int maxPacketSize, int maxClientIdLength, int maxTopicLevels, int maxInflight,
-                      int maxQueuedMessages, int maxAwaitingRel, int maxKeepAlive, int receiveMaximum,
-                      int topicAliasMaximum) {
-            this(maxPacketSize, maxClientIdLength, maxTopicLevels, maxInflight, maxQueuedMessages, maxAwaitingRel,
-                    maxKeepAlive, receiveMaximum, topicAliasMaximum, DEFAULT_OUTBOUND_TOPIC_ALIAS_MAXIMUM);
-        }
+            int topicAliasMaximum) {
 
         public static Limits defaults() {
-            return new Limits(1024 * 1024, 256, 128, 32, 1000, 100, 65535, 100, 10,
-                    DEFAULT_OUTBOUND_TOPIC_ALIAS_MAXIMUM);
-        }
-
-        public Limits withOutboundTopicAliasMaximum(int maximum) {
-            return new Limits(maxPacketSize, maxClientIdLength, maxTopicLevels, maxInflight, maxQueuedMessages,
-                    maxAwaitingRel, maxKeepAlive, receiveMaximum, topicAliasMaximum, maximum);
+            return new Limits(1024 * 1024, 256, 128, 32, 1000, 100, 65535, 100, 10);
         }
     }
 
@@ -98,6 +72,31 @@ public record BrokerConfig(
     }
 
     public enum ShareStrategy { ROUND, RANDOM, HASH }
+
+    /**
+     * What the broker tells MQTT 5 clients beyond the protocol's minimum.
+     *
+     * @param outboundTopicAliasMaximum topic aliases the broker uses towards a client, at most what the client's
+     *                                  CONNECT allows; 0 turns them off. Default 10: a client opts in by sending a
+     *                                  Topic Alias Maximum, the cost is a map of at most that many references to
+     *                                  topic strings per connection, and a client on a few long topics saves their
+     *                                  bytes on every repeat
+     * @param reasonStrings             whether failure acknowledgements, refusing CONNACKs and server DISCONNECTs
+     *                                  carry a human-readable Reason String (default true); off, clients learn
+     *                                  only reason codes, for deployments that do not want to show them why (the
+     *                                  strings name topics and limits)
+     */
+    public record Mqtt5(int outboundTopicAliasMaximum, boolean reasonStrings) {
+        public Mqtt5 {
+            if (outboundTopicAliasMaximum < 0 || outboundTopicAliasMaximum > 65535) {
+                throw new IllegalArgumentException("outbound topic alias maximum must be 0..65535");
+            }
+        }
+
+        public static Mqtt5 defaults() {
+            return new Mqtt5(10, true);
+        }
+    }
 
     public record SysTopics(boolean enabled, Duration interval, int qos) {
         public static SysTopics defaults() {
@@ -121,7 +120,7 @@ public record BrokerConfig(
         b.sharedSubscriptions = sharedSubscriptions;
         b.sysTopics = sysTopics;
         b.topicAuthorization = topicAuthorization;
-        b.reasonStrings = reasonStrings;
+        b.mqtt5 = mqtt5;
         return b;
     }
 
@@ -137,7 +136,7 @@ public record BrokerConfig(
         private SharedSubscriptions sharedSubscriptions = SharedSubscriptions.defaults();
         private SysTopics sysTopics = SysTopics.defaults();
         private boolean topicAuthorization;
-        private boolean reasonStrings = true;
+        private Mqtt5 mqtt5 = Mqtt5.defaults();
 
         private Builder() {
         }
@@ -152,11 +151,21 @@ public record BrokerConfig(
         public Builder sharedSubscriptions(SharedSubscriptions v) { sharedSubscriptions = v; return this; }
         public Builder sysTopics(SysTopics v) { sysTopics = v; return this; }
         public Builder topicAuthorization(boolean v) { topicAuthorization = v; return this; }
-        public Builder reasonStrings(boolean v) { reasonStrings = v; return this; }
+        public Builder mqtt5(Mqtt5 v) { mqtt5 = v; return this; }
+
+        public Builder reasonStrings(boolean v) {
+            mqtt5 = new Mqtt5(mqtt5.outboundTopicAliasMaximum(), v);
+            return this;
+        }
+
+        public Builder outboundTopicAliasMaximum(int v) {
+            mqtt5 = new Mqtt5(v, mqtt5.reasonStrings());
+            return this;
+        }
 
         public BrokerConfig build() {
             return new BrokerConfig(brokerId, version, listeners, soBacklog, connectTimeout, limits, sessions,
-                    sharedSubscriptions, sysTopics, topicAuthorization, reasonStrings);
+                    sharedSubscriptions, sysTopics, topicAuthorization, mqtt5);
         }
     }
 }

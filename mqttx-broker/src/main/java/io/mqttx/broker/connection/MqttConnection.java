@@ -245,10 +245,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         requestResponseInformation = connect.requestResponseInformation();
         will = connect.will();
         if (version.isV5()) {
-            problems = new ProblemInformation(services.config().reasonStrings(), connect.requestProblemInformation(),
+            problems = new ProblemInformation(services.config().mqtt5().reasonStrings(), connect.requestProblemInformation(),
                     maximumPacketSize);
             outboundAliases = new OutboundTopicAliases(Math.min(connect.topicAliasMaximum(),
-                    limits.outboundTopicAliasMaximum()));
+                    services.config().mqtt5().outboundTopicAliasMaximum()));
         }
         state = State.CONNECTING;
 

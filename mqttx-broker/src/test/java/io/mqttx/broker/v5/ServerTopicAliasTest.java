@@ -81,8 +81,7 @@ class ServerTopicAliasTest {
 
     @Test
     void noAliasesWhenTheBrokerSwitchesThemOff() throws Exception {
-        try (TestBroker off = TestBroker.start(b -> b.limits(
-                io.mqttx.broker.config.BrokerConfig.Limits.defaults().withOutboundTopicAliasMaximum(0)));
+        try (TestBroker off = TestBroker.start(b -> b.outboundTopicAliasMaximum(0));
              RawClient raw = new RawClient(off.port())) {
             raw.send(connect5(CLEAN, 60, propU16(0x22, 5), str("ta-off")));
             raw.expect(ConformanceCases.V5_CONNACK_OK);
