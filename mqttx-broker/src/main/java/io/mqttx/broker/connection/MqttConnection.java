@@ -185,6 +185,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (state == State.CONNECTING && session != null) {
+            // CONNACK is out but connected() has not run yet: what the client sent meanwhile (an ack, a DISCONNECT)
+            // still counts, and reaches the session before the detach below
+            connected();
+        }
         if (connectTimeout != null) {
             connectTimeout.cancel(false);
         }
