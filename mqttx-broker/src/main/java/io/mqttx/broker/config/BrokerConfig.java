@@ -17,7 +17,8 @@ public record BrokerConfig(
         Sessions sessions,
         SharedSubscriptions sharedSubscriptions,
         SysTopics sysTopics,
-        boolean topicAuthorization) {
+        boolean topicAuthorization,
+        Mqtt5 mqtt5) {
 
     public BrokerConfig {
         listeners = List.copyOf(listeners);
@@ -110,6 +111,31 @@ public record BrokerConfig(
 
     public enum ShareStrategy { ROUND, RANDOM, HASH }
 
+    /**
+     * What the broker tells MQTT 5 clients beyond the protocol's minimum.
+     *
+     * @param outboundTopicAliasMaximum topic aliases the broker uses towards a client, at most what the client's
+     *                                  CONNECT allows; 0 turns them off. Default 10: a client opts in by sending a
+     *                                  Topic Alias Maximum, the cost is a map of at most that many references to
+     *                                  topic strings per connection, and a client on a few long topics saves their
+     *                                  bytes on every repeat
+     * @param reasonStrings             whether failure acknowledgements, refusing CONNACKs and server DISCONNECTs
+     *                                  carry a human-readable Reason String (default true); off, clients learn
+     *                                  only reason codes, for deployments that do not want to show them why (the
+     *                                  strings name topics and limits)
+     */
+    public record Mqtt5(int outboundTopicAliasMaximum, boolean reasonStrings) {
+        public Mqtt5 {
+            if (outboundTopicAliasMaximum < 0 || outboundTopicAliasMaximum > 65535) {
+                throw new IllegalArgumentException("outbound topic alias maximum must be 0..65535");
+            }
+        }
+
+        public static Mqtt5 defaults() {
+            return new Mqtt5(10, true);
+        }
+    }
+
     public record SysTopics(boolean enabled, Duration interval, int qos) {
         public static SysTopics defaults() {
             return new SysTopics(false, Duration.ofSeconds(60), 0);
@@ -132,6 +158,7 @@ public record BrokerConfig(
         b.sharedSubscriptions = sharedSubscriptions;
         b.sysTopics = sysTopics;
         b.topicAuthorization = topicAuthorization;
+        b.mqtt5 = mqtt5;
         return b;
     }
 
@@ -147,6 +174,7 @@ public record BrokerConfig(
         private SharedSubscriptions sharedSubscriptions = SharedSubscriptions.defaults();
         private SysTopics sysTopics = SysTopics.defaults();
         private boolean topicAuthorization;
+        private Mqtt5 mqtt5 = Mqtt5.defaults();
 
         private Builder() {
         }
@@ -161,10 +189,21 @@ public record BrokerConfig(
         public Builder sharedSubscriptions(SharedSubscriptions v) { sharedSubscriptions = v; return this; }
         public Builder sysTopics(SysTopics v) { sysTopics = v; return this; }
         public Builder topicAuthorization(boolean v) { topicAuthorization = v; return this; }
+        public Builder mqtt5(Mqtt5 v) { mqtt5 = v; return this; }
+
+        public Builder reasonStrings(boolean v) {
+            mqtt5 = new Mqtt5(mqtt5.outboundTopicAliasMaximum(), v);
+            return this;
+        }
+
+        public Builder outboundTopicAliasMaximum(int v) {
+            mqtt5 = new Mqtt5(v, mqtt5.reasonStrings());
+            return this;
+        }
 
         public BrokerConfig build() {
             return new BrokerConfig(brokerId, version, listeners, soBacklog, connectTimeout, limits, sessions,
-                    sharedSubscriptions, sysTopics, topicAuthorization);
+                    sharedSubscriptions, sysTopics, topicAuthorization, mqtt5);
         }
     }
 }

@@ -7,6 +7,8 @@ import io.mqttx.broker.protocol.ApplicationMessage;
 import io.mqttx.broker.protocol.InboundPacket;
 import io.mqttx.broker.protocol.InboundPacketAdapter;
 import io.mqttx.broker.protocol.OutboundPackets;
+import io.mqttx.broker.protocol.OutboundTopicAliases;
+import io.mqttx.broker.protocol.ProblemInformation;
 import io.mqttx.broker.protocol.ProtocolVersion;
 import io.mqttx.broker.protocol.ProtocolViolation;
 import io.mqttx.broker.protocol.ReasonCode;
@@ -17,7 +19,9 @@ import io.mqttx.broker.security.EnhancedAuthenticator;
 import io.mqttx.broker.session.ClientChannel;
 import io.mqttx.broker.session.Session;
 import io.mqttx.broker.session.SessionRegistry;
+import io.mqttx.broker.sys.ClientEvent;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -31,6 +35,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -79,6 +84,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private int receiveMaximum = 65535;
     private int maximumPacketSize = Integer.MAX_VALUE;
     private final Map<Integer, String> topicAliases = new HashMap<>();
+    private volatile ProblemInformation problems = ProblemInformation.NONE;
+    private volatile OutboundTopicAliases outboundAliases = OutboundTopicAliases.NONE;
+    /** Why the connection ended, first cause wins; for the $SYS disconnect event. */
+    private String closeReason;
 
     /** What a CONNECT asked for, kept while an enhanced authentication exchange runs before CONNACK. */
     private record PendingConnect(InboundPacket.Connect connect, boolean assignedId, int keepAlive,
@@ -168,8 +177,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
             log.info("client {}: nothing received for 1.5 x keepalive, closing [MQTT-3.1.2-24]", clientId);
             if (version.isV5()) {
-                closeWith(OutboundPackets.disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, MqttProperties.NO_PROPERTIES));
+                closeWith(ReasonCode.KEEP_ALIVE_TIMEOUT, "nothing received for 1.5 x the keep alive");
             } else {
+                noteCloseReason("keep alive timeout");
                 state = State.CLOSING;
                 channel.close();
             }
@@ -182,12 +192,18 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // a fault in one connection ends that connection only; the event loop goes on serving the others
         log.warn("client {} ({}): closing after an unexpected error", clientId, ctx.channel().remoteAddress(), cause);
+        noteCloseReason("unexpected error");
         state = State.CLOSING;
         ctx.close();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (state == State.CONNECTING && session != null) {
+            // CONNACK is out but connected() has not run yet: what the client sent meanwhile (an ack, a DISCONNECT)
+            // still counts, and reaches the session before the detach below
+            connected();
+        }
         if (connectTimeout != null) {
             connectTimeout.cancel(false);
         }
@@ -200,6 +216,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         Session s = session;
         if (s != null) {
             services.metrics().connectionClosed();
+            ClientEvent event = clientEvent();
+            String reason = closeReason != null ? closeReason : "connection lost";
+            // from the session's owner thread, like the connected event: subscribers see the two in order
+            s.execute(() -> services.sessionServices().sysTopics().clientDisconnected(event, reason));
             if (will != null && !graceful) {
                 InboundPacket.Will w = will;
                 s.execute(() -> s.scheduleWill(w.delaySeconds(), () -> publishWill(s, w)));
@@ -246,6 +266,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         connectSessionExpiry = connect.sessionExpiryInterval();
         requestResponseInformation = connect.requestResponseInformation();
         will = connect.will();
+        if (version.isV5()) {
+            problems = new ProblemInformation(services.config().mqtt5().reasonStrings(), connect.requestProblemInformation(),
+                    maximumPacketSize);
+            outboundAliases = new OutboundTopicAliases(Math.min(connect.topicAliasMaximum(),
+                    services.config().mqtt5().outboundTopicAliasMaximum()));
+        }
         state = State.CONNECTING;
 
         String commonName = services.certificateCommonName(channel);
@@ -330,6 +356,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         session = s;
         s.attach(this);
         services.metrics().connectionOpened();
+        services.sessionServices().sysTopics().clientConnected(clientEvent());
         services.clusterBus().announceConnect(clientId);
         channel.eventLoop().execute(this::connected);
         if (!channel.isActive()) {
@@ -449,16 +476,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         services.metrics().connectionRefused();
         log.info("client {} ({}): CONNECT refused, {} (0x{})", clientId, channel.remoteAddress(), why,
                 Integer.toHexString(reason.value()));
-        sendConnackAndClose(reason);
+        sendConnackAndClose(reason, why);
     }
 
-    private void sendConnackAndClose(ReasonCode reason) {
+    private void sendConnackAndClose(ReasonCode reason, String why) {
         state = State.CLOSING;
         channel.config().setAutoRead(false);
         boolean canAnswer = version.isV5() || reason.v3ConnackCode() > 0;
         if (canAnswer) {
-            channel.writeAndFlush(OutboundPackets.connAck(version, reason, false, MqttProperties.NO_PROPERTIES))
-                    .addListener(ChannelFutureListener.CLOSE);
+            // CONNACK is two bytes before its properties: flags and reason code
+            closeAfterFlush(channel.writeAndFlush(
+                    OutboundPackets.connAck(version, reason, false, problems.forConnackOrDisconnect(why, 2))));
         } else {
             channel.close();
         }
@@ -597,6 +625,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             ProtocolVersion v = version;
             s.execute(() -> services.registry().updateExpiry(s, expiry, v));
         }
+        noteCloseReason("client DISCONNECT 0x" + Integer.toHexString(d.reasonCode().value()));
         // 0x04 asks for the will to be published all the same [MQTT-3.14.4-3]
         graceful = d.reasonCode() != ReasonCode.DISCONNECT_WITH_WILL;
         state = State.CLOSING;
@@ -669,11 +698,22 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
+    public ProblemInformation problemInformation() {
+        return problems;
+    }
+
+    @Override
+    public OutboundTopicAliases topicAliases() {
+        return outboundAliases;
+    }
+
+    @Override
     public void takenOver() {
         channel.eventLoop().execute(() -> {
             if (version.isV5()) {
-                closeWith(OutboundPackets.disconnect(ReasonCode.SESSION_TAKEN_OVER, MqttProperties.NO_PROPERTIES));
+                closeWith(ReasonCode.SESSION_TAKEN_OVER, "another connection took over the session");
             } else {
+                noteCloseReason("session taken over");
                 state = State.CLOSING;
                 channel.close();
             }
@@ -684,6 +724,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public void abort(String why) {
         log.warn("client {}: closing, {}", clientId, why);
         channel.eventLoop().execute(() -> {
+            noteCloseReason(why);
             state = State.CLOSING;
             channel.close();
         });
@@ -703,10 +744,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         log.info("client {} ({}): {} -> closing with 0x{}", clientId.isEmpty() ? "?" : clientId,
                 channel.remoteAddress(), v.getMessage(), Integer.toHexString(v.reasonCode().value()));
         if (!connackSent) {
-            sendConnackAndClose(v.reasonCode());
+            sendConnackAndClose(v.reasonCode(), v.getMessage());
         } else if (version.isV5()) {
-            closeWith(OutboundPackets.disconnect(v.reasonCode(), MqttProperties.NO_PROPERTIES));
+            closeWith(v.reasonCode(), v.getMessage());
         } else {
+            noteCloseReason("protocol violation: " + v.getMessage());
             state = State.CLOSING;
             channel.config().setAutoRead(false);
             channel.close();
@@ -717,17 +759,56 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public void shutdown() {
         channel.eventLoop().execute(() -> {
             if (state == State.CONNECTED && version.isV5()) {
-                closeWith(OutboundPackets.disconnect(ReasonCode.SERVER_SHUTTING_DOWN, MqttProperties.NO_PROPERTIES));
+                closeWith(ReasonCode.SERVER_SHUTTING_DOWN, "server shutting down");
             } else {
+                noteCloseReason("server shutting down");
                 state = State.CLOSING;
                 channel.close();
             }
         });
     }
 
-    private void closeWith(MqttMessage disconnect) {
+    /** MQTT 5: DISCONNECT with {@code reason}, saying why where the client allows it, then close. */
+    private void closeWith(ReasonCode reason, String why) {
+        noteCloseReason(why + " (0x" + Integer.toHexString(reason.value()) + ")");
         state = State.CLOSING;
         channel.config().setAutoRead(false);
-        channel.writeAndFlush(disconnect).addListener(ChannelFutureListener.CLOSE);
+        // DISCONNECT has one byte before its properties: the reason code
+        closeAfterFlush(channel.writeAndFlush(
+                OutboundPackets.disconnect(reason, problems.forConnackOrDisconnect(why, 1))));
+    }
+
+    private ClientEvent clientEvent() {
+        String ip = String.valueOf(channel.remoteAddress());
+        int port = 0;
+        if (channel.remoteAddress() instanceof InetSocketAddress address) {
+            ip = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+            port = address.getPort();
+        }
+        ClientIdentity who = identity;
+        return new ClientEvent(clientId, who == null ? null : who.username(), ip, port, version.level());
+    }
+
+    private void noteCloseReason(String why) {
+        if (closeReason == null) {
+            closeReason = why;
+        }
+    }
+
+    /**
+     * Closes the channel once {@code lastWrite} is flushed, or after the connect timeout at the latest: a peer that
+     * stopped reading never lets the write complete, and must not hold its connection open for ever.
+     */
+    private void closeAfterFlush(ChannelFuture lastWrite) {
+        lastWrite.addListener(ChannelFutureListener.CLOSE);
+        long bound = services.config().connectTimeout().toMillis();
+        ScheduledFuture<?> deadline = channel.eventLoop().schedule(() -> {
+            if (channel.isOpen()) {
+                log.info("client {} ({}): final packet not taken within {} ms, closing anyway", clientId,
+                        channel.remoteAddress(), bound);
+                channel.close();
+            }
+        }, bound, TimeUnit.MILLISECONDS);
+        channel.closeFuture().addListener(f -> deadline.cancel(false));
     }
 }

@@ -97,6 +97,10 @@ public final class InboundPacketAdapter {
             throw ProtocolViolation.malformed("password without user name [MQTT-3.1.2-22]");
         }
         String clientId = payload.clientIdentifier();
+        refuseDisallowedCodePoints(clientId, "client identifier");
+        if (header.hasUserName() && payload.userName() != null) {
+            refuseDisallowedCodePoints(payload.userName(), "user name");
+        }
         if (clientId.length() > limits.maxClientIdLength()) {
             throw new ProtocolViolation(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
                     "client identifier longer than " + limits.maxClientIdLength());
@@ -129,6 +133,7 @@ public final class InboundPacketAdapter {
         InboundPacket.Will will = null;
         if (header.isWillFlag()) {
             String willTopic = payload.willTopic();
+            refuseDisallowedCodePoints(willTopic, "will topic");
             String why = Topics.checkTopicName(willTopic, limits.maxTopicLevels());
             if (why != null) {
                 throw new ProtocolViolation(ReasonCode.TOPIC_NAME_INVALID, "will topic: " + why);
@@ -194,6 +199,7 @@ public final class InboundPacketAdapter {
             throw ProtocolViolation.protocolError("empty topic name [MQTT-4.7.3-1]");
         }
         if (!topic.isEmpty()) {
+            refuseDisallowedCodePoints(topic, "topic name");
             String why = Topics.checkTopicName(topic, limits.maxTopicLevels());
             if (why != null) {
                 throw new ProtocolViolation(ReasonCode.TOPIC_NAME_INVALID, why);
@@ -209,6 +215,22 @@ public final class InboundPacketAdapter {
                 properties, null, expiresAt);
         return new InboundPacket.Publish(app, message.variableHeader().packetId(), message.fixedHeader().isDup(),
                 topicAlias);
+    }
+
+    /**
+     * Checklist row 11, spec 1.5.4: the control characters U+0001..U+001F and U+007F..U+009F and the non-characters
+     * SHOULD NOT be sent, and a receiver MAY treat a packet with them as malformed. mqttx does so for the strings
+     * that identify clients and route messages (client identifier, user name, topic names including the will
+     * topic, topic filters), where an invisible or non-printing character lets two names look alike, ends up in
+     * logs and other clients' topic trees, and is refused by other brokers (Mosquitto) a message may be bridged
+     * to. Strings the broker only forwards (user properties, content type, response topic) pass unchanged.
+     */
+    private static void refuseDisallowedCodePoints(String s, String field) {
+        int cp = Utf8.firstDisallowed(s);
+        if (cp >= 0) {
+            throw ProtocolViolation.malformed(String.format("%s contains U+%04X, a code point this server refuses "
+                    + "[1.5.4]", field, cp));
+        }
     }
 
     private static InboundPacket.Ack ack(InboundPacket.AckType type, MqttMessage message) {
@@ -237,6 +259,7 @@ public final class InboundPacketAdapter {
         }
         List<Subscription> subscriptions = new ArrayList<>(topics.size());
         for (MqttTopicSubscription t : topics) {
+            refuseDisallowedCodePoints(t.topicFilter(), "topic filter");
             var option = t.option();
             int retainHandling = option.retainHandling().value();
             if (version != ProtocolVersion.MQTT_5
@@ -266,6 +289,9 @@ public final class InboundPacketAdapter {
         List<String> topics = message.payload().topics();
         if (topics.isEmpty()) {
             throw ProtocolViolation.protocolError("UNSUBSCRIBE without a topic filter [MQTT-3.10.3-2]");
+        }
+        for (String filter : topics) {
+            refuseDisallowedCodePoints(filter, "topic filter");
         }
         return new InboundPacket.Unsubscribe(message.idAndPropertiesVariableHeader().messageId(), List.copyOf(topics));
     }

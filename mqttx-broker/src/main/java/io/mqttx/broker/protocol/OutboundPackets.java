@@ -40,9 +40,15 @@ public final class OutboundPackets {
 
     public static MqttPublishMessage publish(ApplicationMessage message, int qos, boolean retain, boolean dup,
                                              int packetId, MqttProperties properties) {
+        return publish(message, message.topic(), qos, retain, dup, packetId, properties);
+    }
+
+    /** As above with the topic as written on the wire: empty when a Topic Alias in {@code properties} stands for it. */
+    public static MqttPublishMessage publish(ApplicationMessage message, String wireTopic, int qos, boolean retain,
+                                             boolean dup, int packetId, MqttProperties properties) {
         return new MqttPublishMessage(
                 new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), retain, 0),
-                new MqttPublishVariableHeader(message.topic(), qos == 0 ? -1 : packetId, properties),
+                new MqttPublishVariableHeader(wireTopic, qos == 0 ? -1 : packetId, properties),
                 Unpooled.wrappedBuffer(message.payload()));
     }
 
@@ -58,15 +64,35 @@ public final class OutboundPackets {
                 new MqttPubReplyMessageVariableHeader(packetId, reason.byteValue(), MqttProperties.NO_PROPERTIES));
     }
 
+    /** An acknowledgement that, if its reason code is a failure, says why in a Reason String where allowed. */
+    public static MqttMessage ack(InboundPacket.AckType type, int packetId, ReasonCode reason, String why,
+                                  ProblemInformation problems) {
+        MqttMessage plain = ack(type, packetId, reason);
+        if (!reason.isError()) {
+            return plain;
+        }
+        MqttProperties properties = problems.forAck(why, 3);
+        return new MqttMessage(plain.fixedHeader(),
+                new MqttPubReplyMessageVariableHeader(packetId, reason.byteValue(), properties));
+    }
+
     public static MqttSubAckMessage subAck(ProtocolVersion version, int packetId, List<ReasonCode> codes) {
+        return subAck(version, packetId, codes, null, ProblemInformation.NONE);
+    }
+
+    /** A SUBACK that, if any code is a failure, says why in a Reason String where allowed. */
+    public static MqttSubAckMessage subAck(ProtocolVersion version, int packetId, List<ReasonCode> codes, String why,
+                                           ProblemInformation problems) {
         int[] values = new int[codes.size()];
         for (int i = 0; i < values.length; i++) {
             ReasonCode code = codes.get(i);
             // 3.1.1 knows only the granted QoS and 0x80 failure [MQTT-3.9.3-2]
             values[i] = version.isV5() || !code.isError() ? code.value() : 0x80;
         }
+        boolean failed = codes.stream().anyMatch(ReasonCode::isError);
+        MqttProperties properties = failed ? problems.forAck(why, 2 + values.length) : MqttProperties.NO_PROPERTIES;
         return new MqttSubAckMessage(fixed(MqttMessageType.SUBACK, MqttQoS.AT_MOST_ONCE),
-                new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
+                new MqttMessageIdAndPropertiesVariableHeader(packetId, properties),
                 new MqttSubAckPayload(values));
     }
 
@@ -140,9 +166,18 @@ public final class OutboundPackets {
      * [MQTT-3.1.2-24] without encoding it first.
      */
     public static long publishSize(ApplicationMessage message, int qos, boolean v5, List<Integer> subscriptionIds) {
-        long remaining = 2L + utf8Length(message.topic()) + (qos > 0 ? 2 : 0) + message.payload().length;
+        return publishSize(message, qos, v5, subscriptionIds, Utf8.length(message.topic()), false);
+    }
+
+    /**
+     * As above, for a PUBLISH whose topic on the wire takes {@code topicBytes} (0 when a known Topic Alias stands
+     * for it) and that carries a Topic Alias property or not.
+     */
+    public static long publishSize(ApplicationMessage message, int qos, boolean v5, List<Integer> subscriptionIds,
+                                   int topicBytes, boolean topicAlias) {
+        long remaining = 2L + topicBytes + (qos > 0 ? 2 : 0) + message.payload().length;
         if (v5) {
-            long props = 0;
+            long props = topicAlias ? 3 : 0;
             MessageProperties p = message.properties();
             if (p.payloadFormatIndicator() != null) {
                 props += 2;
@@ -151,50 +186,23 @@ public final class OutboundPackets {
                 props += 5;
             }
             if (p.contentType() != null) {
-                props += 3 + utf8Length(p.contentType());
+                props += 3 + Utf8.length(p.contentType());
             }
             if (p.responseTopic() != null) {
-                props += 3 + utf8Length(p.responseTopic());
+                props += 3 + Utf8.length(p.responseTopic());
             }
             if (p.correlationData() != null) {
                 props += 3 + p.correlationData().length;
             }
             for (Integer id : subscriptionIds) {
-                props += 1 + varIntSize(id);
+                props += 1 + Utf8.varIntSize(id);
             }
             for (UserProperty u : p.userProperties()) {
-                props += 5 + utf8Length(u.name()) + utf8Length(u.value());
+                props += 5 + Utf8.length(u.name()) + Utf8.length(u.value());
             }
-            remaining += varIntSize(props) + props;
+            remaining += Utf8.varIntSize(props) + props;
         }
-        return 1 + varIntSize(remaining) + remaining;
-    }
-
-    private static int varIntSize(long value) {
-        int n = 1;
-        while (value >= 128) {
-            value >>= 7;
-            n++;
-        }
-        return n;
-    }
-
-    private static int utf8Length(String s) {
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                n++;
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                n += 4;
-                i++;
-            } else {
-                n += 3;
-            }
-        }
-        return n;
+        return 1 + Utf8.varIntSize(remaining) + remaining;
     }
 
     private static MqttFixedHeader fixed(MqttMessageType type, MqttQoS qos) {

@@ -105,4 +105,9 @@ public enum ReasonCode {
             default -> throw new IllegalArgumentException("qos " + qos);
         };
     }
+
+    /** The code's name in words, e.g. "topic filter invalid", for Reason Strings and logs. */
+    public String description() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
 }

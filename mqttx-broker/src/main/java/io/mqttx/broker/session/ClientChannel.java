@@ -1,5 +1,7 @@
 package io.mqttx.broker.session;
 
+import io.mqttx.broker.protocol.OutboundTopicAliases;
+import io.mqttx.broker.protocol.ProblemInformation;
 import io.mqttx.broker.protocol.ProtocolVersion;
 import io.mqttx.broker.protocol.ProtocolViolation;
 import io.mqttx.broker.security.ClientIdentity;
@@ -23,6 +25,15 @@ public interface ClientChannel {
 
     /** MQTT 5 Maximum Packet Size of the client, or {@link Integer#MAX_VALUE}. */
     int maximumPacketSize();
+
+    /** When a Reason String may go to this client (MQTT 5), {@link ProblemInformation#NONE} for 3.1.1. */
+    ProblemInformation problemInformation();
+
+    /**
+     * The topic aliases of this connection towards the client; used only on the owner thread of the session it is
+     * attached to, which sends all its PUBLISHes in order. {@link OutboundTopicAliases#NONE} if there are none.
+     */
+    OutboundTopicAliases topicAliases();
 
     /** Ends the connection because another one took its client id (MQTT 5: DISCONNECT 0x8E first). */
     void takenOver();

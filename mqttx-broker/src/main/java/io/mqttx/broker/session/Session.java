@@ -5,10 +5,12 @@ import io.mqttx.broker.protocol.ApplicationMessage;
 import io.mqttx.broker.protocol.InboundPacket;
 import io.mqttx.broker.protocol.InboundPacket.AckType;
 import io.mqttx.broker.protocol.OutboundPackets;
+import io.mqttx.broker.protocol.OutboundTopicAliases;
 import io.mqttx.broker.protocol.ProtocolVersion;
 import io.mqttx.broker.protocol.ProtocolViolation;
 import io.mqttx.broker.protocol.ReasonCode;
 import io.mqttx.broker.protocol.Subscription;
+import io.mqttx.broker.protocol.Utf8;
 import io.mqttx.broker.routing.Delivery;
 import io.mqttx.broker.routing.Subscriber;
 import io.mqttx.broker.routing.Topics;
@@ -42,10 +44,12 @@ import org.slf4j.LoggerFactory;
 public final class Session implements Subscriber {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
     private static final long NEVER_EXPIRES = 0xFFFFFFFFL;
+    private static final int TOPIC_ALIAS = 0x23;
 
     private final String clientId;
     private final EventExecutor owner;
     private final SessionServices services;
+    private final ReceiveCheck receiveCheck;
     private final BrokerConfig.Limits limits;
     private final AtomicLong sequences = new AtomicLong();
 
@@ -69,8 +73,9 @@ public final class Session implements Subscriber {
     private final Set<Integer> awaitingRelease = new HashSet<>();
     private int nextPacketId = 1;
 
-    Session(String clientId, EventExecutor owner, SessionServices services) {
+    Session(String clientId, EventExecutor owner, SessionServices services, ReceiveCheck receiveCheck) {
         this.clientId = clientId;
+        this.receiveCheck = receiveCheck;
         this.owner = owner;
         this.services = services;
         this.limits = services.config().limits();
@@ -244,7 +249,10 @@ public final class Session implements Subscriber {
         pendingWill = null;
     }
 
+    /** $SYS subscriptions and messages end with the connection: they are never stored nor re-sent on resume. */
     private void dropSysSubscriptions() {
+        queue.removeIf(m -> SysTopics.isSys(m.message().topic()));
+        inflight.values().removeIf(m -> SysTopics.isSys(m.message().topic()));
         subscriptions.keySet().removeIf(filter -> {
             if (SysTopics.isSys(filter)) {
                 services.router().tree().unsubscribe(clientId, filter);
@@ -340,7 +348,7 @@ public final class Session implements Subscriber {
     public void deliver(Delivery delivery) {
         QueuedMessage entry = new QueuedMessage(sequences.incrementAndGet(), delivery.messageId(),
                 delivery.message(), delivery.qos(), delivery.retain(), delivery.subscriptionIds(), 0, Phase.QUEUED);
-        boolean stored = delivery.qos() > 0 && persistent;
+        boolean stored = delivery.qos() > 0 && keptInStore(delivery.message());
         if (stored) {
             services.store().queues().append(clientId, entry);
         }
@@ -367,7 +375,7 @@ public final class Session implements Subscriber {
             }
             return;
         }
-        if (!stored && persistent) {
+        if (!stored && keptInStore(m.message())) {
             // the session became persistent after the publisher looked: keep the store complete
             services.store().queues().append(clientId, m);
         }
@@ -375,7 +383,7 @@ public final class Session implements Subscriber {
             sendNew(m);
             return;
         }
-        if (channel == null && !persistent) {
+        if (channel == null && !keptInStore(m.message())) {
             services.metrics().messageDropped();
             return;
         }
@@ -408,7 +416,7 @@ public final class Session implements Subscriber {
         int packetId = allocatePacketId();
         QueuedMessage flying = m.inFlight(packetId, Phase.PUBLISHED);
         inflight.put(packetId, flying);
-        if (persistent) {
+        if (keptInStore(m.message())) {
             services.store().queues().updateFlight(clientId, m.sequence(), packetId, Phase.PUBLISHED);
         }
         transmit(flying, false);
@@ -426,7 +434,7 @@ public final class Session implements Subscriber {
 
     private void transmit(QueuedMessage m, boolean dup) {
         ApplicationMessage message = m.message();
-        if (!services.authorizer().canReceive(channel.identity(), message.topic())) {
+        if (!receiveCheck.mayReceive(channel.identity(), message.topic())) {
             if (m.qos() > 0) {
                 inflight.remove(m.packetId());
                 forget(m);
@@ -448,14 +456,61 @@ public final class Session implements Subscriber {
         MqttProperties properties = v5
                 ? OutboundPackets.publishProperties(message, m.subscriptionIds(), System.currentTimeMillis())
                 : MqttProperties.NO_PROPERTIES;
-        channel.send(OutboundPackets.publish(message, m.qos(), m.retain(), dup, m.packetId(), properties));
+        String wireTopic = message.topic();
+        if (v5 && !dup) {
+            // a re-sent PUBLISH always names its topic: it may be the first on a new connection [MQTT-3.3.2-10]
+            int alias = topicAlias(message, m);
+            if (alias != 0) {
+                if (properties == MqttProperties.NO_PROPERTIES) {
+                    properties = new MqttProperties();
+                }
+                properties.add(new MqttProperties.IntegerProperty(TOPIC_ALIAS, Math.abs(alias)));
+                if (alias > 0) {
+                    wireTopic = ""; // the client knows this alias already
+                }
+            }
+        }
+        channel.send(OutboundPackets.publish(message, wireTopic, m.qos(), m.retain(), dup, m.packetId(),
+                properties));
         services.metrics().messageSent();
+    }
+
+    /**
+     * The Topic Alias to send {@code message} with on the current connection: positive if the client knows it (the
+     * topic is left out), negative if it is assigned now (sent with the topic), 0 for none. An alias is used only
+     * if the packet it makes still fits the client's Maximum Packet Size [MQTT-3.1.2-24].
+     */
+    private int topicAlias(ApplicationMessage message, QueuedMessage m) {
+        OutboundTopicAliases aliases = channel.topicAliases();
+        int topicBytes = Utf8.length(message.topic());
+        if (!aliases.applies(message.topic(), topicBytes)) {
+            return 0;
+        }
+        OutboundTopicAliases.Alias alias = aliases.lookup(message.topic());
+        long size = OutboundPackets.publishSize(message, m.qos(), true, m.subscriptionIds(),
+                alias.known() ? 0 : topicBytes, true);
+        if (size > channel.maximumPacketSize()) {
+            return 0;
+        }
+        if (alias.known()) {
+            return alias.value();
+        }
+        aliases.assign(message.topic(), alias.value());
+        return -alias.value();
+    }
+
+    /**
+     * Whether a message for this session lives in the store too: for a persistent session, except $SYS messages,
+     * which are about the broker's present and go only to a connected client, never into the store.
+     */
+    private boolean keptInStore(ApplicationMessage message) {
+        return persistent && !SysTopics.isSys(message.topic());
     }
 
     /** Removes a queued or in-flight message from the store. */
     private void forget(QueuedMessage m) {
         sharedFilters.remove(m.sequence());
-        if (persistent) {
+        if (keptInStore(m.message())) {
             services.store().queues().remove(clientId, m.sequence());
         }
     }
@@ -479,7 +534,8 @@ public final class Session implements Subscriber {
             if (qos > 0) {
                 // 3.1.1 has no negative ack: the positive one tells the client to stop re-sending [MQTT-3.3.5-2]
                 from.send(OutboundPackets.ack(qos == 1 ? AckType.PUBACK : AckType.PUBREC, packetId,
-                        ReasonCode.NOT_AUTHORIZED));
+                        ReasonCode.NOT_AUTHORIZED, "not authorized to publish to " + message.topic(),
+                        from.problemInformation()));
             }
             return;
         }
@@ -545,7 +601,9 @@ public final class Session implements Subscriber {
                     services.store().queues().removeAwaitingRelease(clientId, packetId);
                 }
                 ReasonCode reason = known ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
-                afterCommit(from, () -> from.send(OutboundPackets.ack(AckType.PUBCOMP, packetId, reason)));
+                afterCommit(from, () -> from.send(OutboundPackets.ack(AckType.PUBCOMP, packetId, reason,
+                        "no QoS 2 message with packet identifier " + packetId + " awaits release",
+                        from.problemInformation())));
             }
             case PUBACK -> {
                 QueuedMessage m = inflight.get(packetId);
@@ -561,7 +619,8 @@ public final class Session implements Subscriber {
             case PUBREC -> {
                 QueuedMessage m = inflight.get(packetId);
                 if (m == null) {
-                    from.send(OutboundPackets.ack(AckType.PUBREL, packetId, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND));
+                    from.send(OutboundPackets.ack(AckType.PUBREL, packetId, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND,
+                            "no message in flight with packet identifier " + packetId, from.problemInformation()));
                     return;
                 }
                 if (m.qos() != 2) {
@@ -573,7 +632,7 @@ public final class Session implements Subscriber {
                     return;
                 }
                 inflight.put(packetId, m.inFlight(packetId, Phase.RELEASED));
-                if (persistent) {
+                if (keptInStore(m.message())) {
                     services.store().queues().updateFlight(clientId, m.sequence(), packetId, Phase.RELEASED);
                 }
                 from.send(OutboundPackets.ack(AckType.PUBREL, packetId, ReasonCode.SUCCESS));
@@ -619,7 +678,8 @@ public final class Session implements Subscriber {
             }
             codes.add(code);
         }
-        from.send(OutboundPackets.subAck(from.protocolVersion(), subscribe.packetId(), codes));
+        from.send(OutboundPackets.subAck(from.protocolVersion(), subscribe.packetId(), codes,
+                subscribeFailures(subscribe, codes), from.problemInformation()));
         for (int i = 0; i < codes.size(); i++) {
             if (!codes.get(i).isError()) {
                 Subscription s = subscribe.subscriptions().get(i);
@@ -629,7 +689,7 @@ public final class Session implements Subscriber {
         long now = System.currentTimeMillis();
         for (Subscription s : retainedWanted) {
             for (ApplicationMessage m : services.router().retained().matching(s.topicFilter(), now)) {
-                if (!services.authorizer().canReceive(from.identity(), m.topic())) {
+                if (!receiveCheck.mayReceive(from.identity(), m.topic())) {
                     continue;
                 }
                 List<Integer> ids = subscribe.subscriptionIdentifier() == 0 ? List.of()
@@ -638,6 +698,19 @@ public final class Session implements Subscriber {
                         null));
             }
         }
+    }
+
+    /** A Reason String for a SUBACK: which filters failed and why, or null if none did. */
+    private static String subscribeFailures(InboundPacket.Subscribe subscribe, List<ReasonCode> codes) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < codes.size(); i++) {
+            if (codes.get(i).isError()) {
+                sb.append(sb.isEmpty() ? "" : "; ").append('\'')
+                        .append(subscribe.subscriptions().get(i).topicFilter()).append("': ")
+                        .append(codes.get(i).description());
+            }
+        }
+        return sb.isEmpty() ? null : sb.toString();
     }
 
     /** Null if the subscription is accepted, else the SUBACK failure code. */

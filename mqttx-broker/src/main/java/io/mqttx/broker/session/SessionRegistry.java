@@ -20,10 +20,12 @@ public final class SessionRegistry {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final EventExecutor[] owners;
     private final SessionServices services;
+    private final ReceiveCheck receiveCheck;
 
     public SessionRegistry(List<EventExecutor> owners, SessionServices services) {
         this.owners = owners.toArray(new EventExecutor[0]);
         this.services = services;
+        this.receiveCheck = new ReceiveCheck(services.authorizer());
     }
 
     public EventExecutor ownerOf(String clientId) {
@@ -72,7 +74,7 @@ public final class SessionRegistry {
     }
 
     private Session newSession(String clientId, EventExecutor owner) {
-        Session session = new Session(clientId, owner, services);
+        Session session = new Session(clientId, owner, services, receiveCheck);
         session.onExpired(() -> remove(session));
         sessions.put(clientId, session);
         return session;

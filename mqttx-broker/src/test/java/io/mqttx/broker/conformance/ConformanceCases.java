@@ -147,6 +147,24 @@ public final class ConformanceCases {
         t.violation("[10] MQTT-1.5.3-2 PUBLISH topic with U+0000", packet(0x30, raw("610062"), "78"));
         t.violation("[10] MQTT-1.5.3-2 SUBSCRIBE filter with U+0000", packet(0x82, u16(1), raw("6100"), "00"));
 
+        // ---- row 11: disallowed code points (1.5.3): mqttx refuses them as malformed in client ids, user names,
+        // topic names and topic filters (a 3.1.1 server just closes)
+        t.refusedSilently("[11] 1.5.3 client id with U+0001", connect("MQTT", 4, CLEAN, 60, raw("6101")));
+        t.refusedSilently("[11] 1.5.3 user name with U+007F",
+                connect("MQTT", 4, CLEAN | 0x80, 60, cat(str(t.id()), raw("757f"))));
+        t.refusedSilently("[11] 1.5.3 will topic with U+0007",
+                connect("MQTT", 4, CLEAN | 0x04, 60, cat(str(t.id()), raw("7707"), str("x"))));
+        t.violation("[11] 1.5.3 PUBLISH topic with U+0085 (C2 85)", packet(0x30, raw("61c285"), "78"));
+        t.violation("[11] 1.5.3 SUBSCRIBE filter with the non-character U+FFFF",
+                packet(0x82, u16(1), raw("61efbfbf"), "00"));
+        t.violation("[11] 1.5.3 UNSUBSCRIBE filter with the non-character U+FDD0",
+                packet(0xa2, u16(1), raw("61efb790")));
+        String r11 = "r11/" + t.id() + "/\u00A0\u00E9"; // U+00A0 (after the C1 range) and U+00E9 are allowed
+        t.open("[11] 1.5.3 code points just outside the refused ranges are accepted",
+                new Step(connect311(t.id()), CONNACK_OK),
+                new Step(subscribe(1, r11, 0), suback(1, 0)),
+                new Step(publish(r11, "hi"), publish(r11, "hi")));
+
         // ---- row 12: a BOM is an ordinary character [MQTT-1.5.3-3]
         String bomTopic = "\uFEFFr12/bom";
         t.open("[12] MQTT-1.5.3-3 BOM in a topic is kept, not stripped",
@@ -413,6 +431,45 @@ public final class ConformanceCases {
         t.violation5("[8] MQTT-3.2.2-15 PUBLISH one byte over the 1 MB maximum",
                 cat("30", Packets.vbi(1024 * 1024 - 3), str("a")), 0x95);
 
+        // ---- row 9: ill-formed UTF-8 [MQTT-1.5.4-1]
+        t.closed("[9] MQTT-1.5.4-1 client id with an ill-formed sequence: CONNACK 0x81",
+                connect5(CLEAN, 60, "", raw("61c328")), connack5(0x81));
+        t.violation5("[9] MQTT-1.5.4-1 PUBLISH topic with byte FF", packet(0x30, raw("61ff"), "00", "78"), 0x81);
+        t.violation5("[9] MQTT-1.5.4-1 SUBSCRIBE filter with an encoded surrogate U+D800",
+                packet(0x82, u16(1), "00", raw("61eda080"), "00"), 0x81);
+
+        // ---- row 10: U+0000 [MQTT-1.5.4-2]
+        t.closed("[10] MQTT-1.5.4-2 client id with U+0000: CONNACK 0x81",
+                connect5(CLEAN, 60, "", raw("610062")), connack5(0x81));
+        t.violation5("[10] MQTT-1.5.4-2 PUBLISH topic with U+0000", packet(0x30, raw("610062"), "00", "78"), 0x81);
+
+        // ---- row 11: disallowed code points (1.5.4): malformed in client ids, user names, topics and filters;
+        // strings the broker only forwards (user properties) pass unchanged
+        t.closed("[11] 1.5.4 client id with U+001F: CONNACK 0x81",
+                connect5(CLEAN, 60, "", raw("611f")), connack5(0x81));
+        t.closed("[11] 1.5.4 user name with U+0080: CONNACK 0x81",
+                connect5(CLEAN | 0x80, 60, "", cat(str(t.id()), raw("75c280"))), connack5(0x81));
+        t.closed("[11] 1.5.4 will topic with U+0007: CONNACK 0x81",
+                connect5(CLEAN | 0x04, 60, "", cat(str(t.id()), "00", str("w\u0007"), str("x"))), connack5(0x81));
+        t.violation5("[11] 1.5.4 PUBLISH topic with U+0009", publish5(0, "r11/\t", 0, "", "78"), 0x81);
+        t.violation5("[11] 1.5.4 SUBSCRIBE filter with the non-character U+10FFFF",
+                subscribe5(1, "", "r11/\uDBFF\uDFFF", 0), 0x81);
+        t.violation5("[11] 1.5.4 UNSUBSCRIBE filter with the non-character U+FDEF",
+                packet(0xa2, u16(1), "00", str("r11/\uFDEF")), 0x81);
+        String r11 = "r11/" + t.id();
+        t.open("[11] 1.5.4 a user property with U+0001 is forwarded unchanged",
+                new Step(connect5(t.id()), V5_CONNACK_OK),
+                new Step(subscribe5(1, "", r11, 0), suback5(1, 0)),
+                new Step(publish5(0, r11, 0, userProperty("k", "\u0001"), "78"),
+                        publish5(0, r11, 0, userProperty("k", "\u0001"), "78")));
+
+        // ---- row 12: a BOM is an ordinary character [MQTT-1.5.4-3]
+        String bom5 = "\uFEFFr12/" + t.id();
+        t.open("[12] MQTT-1.5.4-3 BOM in a topic is kept, not stripped",
+                new Step(connect5(t.id()), V5_CONNACK_OK),
+                new Step(subscribe5(1, "", bom5, 0), suback5(1, 0)),
+                new Step(publish5(0, bom5, 0, "", "6869"), publish5(0, bom5, 0, "", "6869")));
+
         // ---- row 13: bad UTF-8 string pair; property not allowed in the packet [MQTT-1.5.7-1], 2.2.2.2
         t.violation5("[13] MQTT-1.5.7-1 user property name with ill-formed UTF-8",
                 publish5(0, "r13/a", 0, cat("26", raw("ff"), str("v")), "78"), 0x81);
@@ -469,8 +526,14 @@ public final class ConformanceCases {
                 connect5(CLEAN | 0x1c, 60, "", cat(str(t.id()), "00", str("w"), str("x"))), connack5(0x81));
         t.closed("[22] MQTT-3.1.2-9 will flag without will properties, topic, payload: CONNACK 0x81",
                 connect5(CLEAN | 0x04, 60, "", str(t.id())), connack5(0x81));
+        t.closed("[23] MQTT-3.1.2-17 user name flag, no user name: CONNACK 0x81",
+                connect5(CLEAN | 0x80, 60, "", str(t.id())), connack5(0x81));
+        t.closed("[23] MQTT-3.1.2-19 password flag, no password: CONNACK 0x81",
+                connect5(CLEAN | 0xc0, 60, "", cat(str(t.id()), str("u"))), connack5(0x81));
         t.open("[24] 3.1.2.9 a password without a user name is allowed in MQTT 5",
                 new Step(connect5(CLEAN | 0x40, 60, "", cat(str(t.id()), str("p"))), V5_CONNACK_OK));
+        t.closed("[25] MQTT-3.1.3-3 CONNECT without a payload: CONNACK 0x81", connect5(CLEAN, 60, "", ""),
+                connack5(0x81));
         t.closed("[27] MQTT-3.1.3-8 client id over the configured 256 characters: CONNACK 0x85",
                 connect5("i".repeat(257)), connack5(0x85));
 
@@ -542,6 +605,15 @@ public final class ConformanceCases {
         t.violation5("[44] MQTT-3.3.2-14 Response Topic with a wildcard",
                 publish5(0, "r44/a", 0, propString(0x08, "r44/#"), "78"), 0x82);
 
+        // ---- row 47: a QoS 2 PUBLISH repeated before PUBREL is acknowledged again, routed once [MQTT-4.3.3-10]
+        String r47 = "r47/" + t.id();
+        t.open("[47] MQTT-4.3.3-10 repeated QoS 2 PUBLISH: PUBREC again, one copy delivered",
+                new Step(connect5(t.id()), V5_CONNACK_OK),
+                new Step(subscribe5(1, "", r47 + "/sub", 0), suback5(1, 0)),
+                new Step(publish5(0x04, r47, 7, "", "6f"), packet(0x50, u16(7), "10", "00")),
+                new Step(publish5(0x0c, r47, 7, "", "6f"), ack(0x50, 7)),
+                new Step(ack(0x62, 7), ack(0x70, 7)));
+
         // ---- row 48: acknowledgements out of the flow, id 0, unknown reason codes (4.3, 2.4)
         t.violation5("[48] MQTT-2.2.1-3 PUBACK with packet id 0", ack(0x40, 0), 0x82);
         t.violation5("[48] 3.4.2.1 PUBACK with unknown reason code 0xFF", "4003000aff", 0x82);
@@ -553,6 +625,10 @@ public final class ConformanceCases {
                         new Step(publish5(0x03, r48, 5, "", "31"), packet(0x40, u16(5), "10", "00")),
                         new Step(subscribe5(1, "", r48, 1), cat(suback5(1, 1), publish5(0x03, r48, 1, "", "31"))),
                         new Step(ack(0x50, 1), disconnect5(0x82))));
+
+        // ---- row 49: SUBSCRIBE / UNSUBSCRIBE without a topic filter [MQTT-3.8.3-2], [MQTT-3.10.3-2]
+        t.violation5("[49] MQTT-3.8.3-2 SUBSCRIBE without a topic filter", packet(0x82, u16(1), "00"), 0x82);
+        t.violation5("[49] MQTT-3.10.3-2 UNSUBSCRIBE without a topic filter", packet(0xa2, u16(1), "00"), 0x82);
 
         // ---- row 50: subscription options [MQTT-3.8.3-5], 3.8.3.1
         t.violation5("[50] MQTT-3.8.3-5 subscription option bit 6 set", subscribe5(1, "", "r50/a", 0x40), 0x81);
@@ -579,6 +655,15 @@ public final class ConformanceCases {
 
         // ---- row 53: Subscription Identifier 0 (3.8.2.1.2)
         t.violation5("[53] 3.8.2.1.2 Subscription Identifier 0", subscribe5(1, propVbi(0x0b, 0), "r53/a", 0), 0x82);
+
+        // ---- row 56: wildcard-leading filters do not match $ topics [MQTT-4.7.2-1]
+        String r56 = "r56/" + t.id();
+        // '#' with Retain Handling 2 (0x20): the retained messages of other cases are none of this case's business
+        t.open("[56] MQTT-4.7.2-1 '#', '+' and '+/x' do not match '$r56' or '$r56/x'",
+                new Step(connect5(t.id()), V5_CONNACK_OK),
+                new Step(subscribe5(1, "", "#", 0x20, "+", 0, "+/x", 0), suback5(1, 0, 0, 0)),
+                new Step(cat(publish5(0, "$r56", 0, "", "64"), publish5(0, "$r56/x", 0, "", "64"),
+                        publish5(0, r56, 0, "", "6e")), publish5(0, r56, 0, "", "6e")));
 
         // ---- row 54: DISCONNECT with a Session Expiry after CONNECT set 0 [MQTT-3.14.2-2]
         t.violation5("[54] MQTT-3.14.2-2 DISCONNECT sets Session Expiry 60 after CONNECT set 0",

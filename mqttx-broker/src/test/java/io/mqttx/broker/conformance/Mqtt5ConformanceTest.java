@@ -35,7 +35,9 @@ class Mqtt5ConformanceTest {
 
     @BeforeAll
     void start() {
-        broker = TestBroker.start(b -> b.connectTimeout(Duration.ofSeconds(10)));
+        // the table compares exact bytes and is meant for any broker: Reason Strings are free text, so they are off
+        // here (ReasonStringTest covers them)
+        broker = TestBroker.start(b -> b.connectTimeout(Duration.ofSeconds(10)).reasonStrings(false));
         bystander = client("bystander5");
         bystander.connect();
         bystanderInbox = bystander.publishes(MqttGlobalPublishFilter.ALL);

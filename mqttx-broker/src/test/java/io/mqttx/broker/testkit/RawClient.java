@@ -57,6 +57,17 @@ public final class RawClient implements AutoCloseable {
         return buf;
     }
 
+    /**
+     * Reads as many bytes as {@code hex} holds (spaces ignored) and fails unless they are exactly those bytes.
+     */
+    public void expect(String hex) throws IOException {
+        String want = hex.replace(" ", "").toLowerCase(java.util.Locale.ROOT);
+        String got = HEX.formatHex(read(want.length() / 2, Duration.ofSeconds(5)));
+        if (!got.equals(want)) {
+            throw new AssertionError("expected " + want + " but received " + got);
+        }
+    }
+
     /** Reads n bytes as hex, spaces between bytes: compare with the expected packet. */
     public String readHex(int n) throws IOException {
         byte[] b = read(n, Duration.ofSeconds(5));
