@@ -1,5 +1,6 @@
 package io.mqttx.broker.security;
 
+import io.mqttx.broker.limits.TokenBucket;
 import io.mqttx.broker.protocol.ReasonCode;
 import io.mqttx.broker.routing.Topics;
 import java.io.ByteArrayOutputStream;
@@ -50,7 +51,7 @@ public final class HttpAuthenticator implements Authenticator {
     private final HttpClient client;
     private final ResultCache cache;
     private final Semaphore inFlight;
-    private final LogThrottle failureLog = new LogThrottle(10, TimeUnit.SECONDS);
+    private final TokenBucket failureLog = TokenBucket.oncePer(10, TimeUnit.SECONDS);
 
     public HttpAuthenticator(URI url, Duration timeout, Duration cacheTtl) {
         this(url, timeout, HttpClient.newBuilder()
@@ -204,7 +205,7 @@ public final class HttpAuthenticator implements Authenticator {
     }
 
     private void warn(String format, Object... args) {
-        if (failureLog.allow()) {
+        if (failureLog.tryTake()) {
             log.warn(format, args);
         } else {
             log.debug(format, args);

@@ -1,5 +1,6 @@
 package io.mqttx.broker.security;
 
+import io.mqttx.broker.limits.TokenBucket;
 import io.mqttx.broker.protocol.ReasonCode;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -39,7 +40,7 @@ public final class PasswordFileAuthenticator implements Authenticator, AutoClose
     private final ExecutorService ownedHasher;
     private final ResultCache cache;
     private final PasswordHash unknownUser;
-    private final LogThrottle busyLog = new LogThrottle(10, TimeUnit.SECONDS);
+    private final TokenBucket busyLog = TokenBucket.oncePer(10, TimeUnit.SECONDS);
 
     /**
      * @param threads  threads deriving hashes; each check occupies one for 100-200 ms
@@ -101,7 +102,7 @@ public final class PasswordFileAuthenticator implements Authenticator, AutoClose
                 }
             });
         } catch (RejectedExecutionException e) {
-            if (busyLog.allow()) {
+            if (busyLog.tryTake()) {
                 log.warn("password checks saturated (every thread busy, queue full): refusing connections with"
                         + " SERVER_BUSY; consider mqttx.auth.hash-threads / mqttx.auth.hash-queue");
             }
