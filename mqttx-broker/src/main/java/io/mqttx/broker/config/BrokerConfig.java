@@ -16,8 +16,7 @@ public record BrokerConfig(
         Limits limits,
         Sessions sessions,
         SharedSubscriptions sharedSubscriptions,
-        SysTopics sysTopics,
-        boolean topicAuthorization) {
+        SysTopics sysTopics) {
 
     public BrokerConfig {
         listeners = List.copyOf(listeners);
@@ -93,7 +92,6 @@ public record BrokerConfig(
         b.sessions = sessions;
         b.sharedSubscriptions = sharedSubscriptions;
         b.sysTopics = sysTopics;
-        b.topicAuthorization = topicAuthorization;
         return b;
     }
 
@@ -108,7 +106,6 @@ public record BrokerConfig(
         private Sessions sessions = Sessions.defaults();
         private SharedSubscriptions sharedSubscriptions = SharedSubscriptions.defaults();
         private SysTopics sysTopics = SysTopics.defaults();
-        private boolean topicAuthorization;
 
         private Builder() {
         }
@@ -122,11 +119,10 @@ public record BrokerConfig(
         public Builder sessions(Sessions v) { sessions = v; return this; }
         public Builder sharedSubscriptions(SharedSubscriptions v) { sharedSubscriptions = v; return this; }
         public Builder sysTopics(SysTopics v) { sysTopics = v; return this; }
-        public Builder topicAuthorization(boolean v) { topicAuthorization = v; return this; }
 
         public BrokerConfig build() {
             return new BrokerConfig(brokerId, version, listeners, soBacklog, connectTimeout, limits, sessions,
-                    sharedSubscriptions, sysTopics, topicAuthorization);
+                    sharedSubscriptions, sysTopics);
         }
     }
 }
