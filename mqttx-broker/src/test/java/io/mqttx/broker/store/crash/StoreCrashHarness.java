@@ -155,6 +155,11 @@ public final class StoreCrashHarness {
         return result();
     }
 
+    /** Errors of the harness itself (a client that could not reconnect...); a run with any did not pass. */
+    public List<Throwable> failures() {
+        return List.copyOf(failures);
+    }
+
     private Result result() {
         long gaps1 = acked1.stream().filter(s -> !received1.containsKey(s)).count();
         long dup1 = received1.values().stream().mapToLong(n -> n - 1).sum();
