@@ -4,9 +4,12 @@
 #
 #   scripts/crash-test.sh N [server.jar] [kills-per-run]
 #
+# N runs of kills-per-run SIGKILLs each (scripts/crash-test.sh 20 mqttx-server/target/mqttx.jar: 100 kills).
 # Without a jar the broker runs from the build's classpath (CrashTestServer). Extra JVM options for the harness:
-# CRASH_OPTS, e.g. CRASH_OPTS='-Dmqttx.crash.args=--mqttx.socket.port={port} --mqttx.store.path={dir}'
-# (the jar's command-line arguments, with {port} and {dir} filled in) or -Dmqttx.crash.store=sync.
+# CRASH_OPTS, e.g. CRASH_OPTS='-Dmqttx.crash.args=--mqttx.socket.port={port} --mqttx.store.path={dir} --mqttx.store.sync=true'
+# (the jar's command-line arguments, with {port} and {dir} filled in; the default is StoreCrashHarness.DEFAULT_JAR_ARGS)
+# or -Dmqttx.crash.store=sync. Each run prints its verdict (Result[... gaps1=lost QoS 1, duplicates1=QoS 1 resends,
+# lost2, duplicates2, outOfOrder2 ...] PASSED/FAILED); the last line sums up the runs.
 set -euo pipefail
 runs=${1:?usage: scripts/crash-test.sh N [server.jar] [kills-per-run]}
 server=${2:---classpath}

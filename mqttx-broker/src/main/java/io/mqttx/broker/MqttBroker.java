@@ -31,7 +31,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,8 +171,9 @@ public final class MqttBroker implements AutoCloseable {
     }
 
     /**
-     * Stops listening, ends every connection (MQTT 5 clients get DISCONNECT 0x8B), lets the threads finish what
-     * they hold, and closes the store: nothing is half-written.
+     * Stops listening, ends every connection (MQTT 5 clients get DISCONNECT 0x8B), waits until each session has
+     * handled its connection's close on its owner thread, then stops the threads and closes the store: nothing is
+     * half-written and no session task is refused by a stopped thread.
      */
     @Override
     public synchronized void close() {
@@ -184,15 +188,18 @@ public final class MqttBroker implements AutoCloseable {
             sysTopics.close();
         }
         if (channels != null) {
+            List<CompletableFuture<Void>> released = new ArrayList<>();
             for (Channel ch : channels) {
                 MqttConnection connection = ch.pipeline().get(MqttConnection.class);
                 if (connection != null) {
+                    released.add(connection.released());
                     connection.shutdown();
                 } else {
                     ch.close();
                 }
             }
             channels.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            awaitSessionsReleased(released);
         }
         if (workerGroup != null) {
             workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
@@ -206,5 +213,23 @@ public final class MqttBroker implements AutoCloseable {
             store.close();
         }
         log.info("mqttx stopped");
+    }
+
+    /**
+     * A closed channel tells its session on the session's owner thread, after the close itself: the worker threads
+     * must run that (a persistent session records when it went offline, or it would never expire after a restart)
+     * before they stop, and the store must still be open for it.
+     */
+    private static void awaitSessionsReleased(List<CompletableFuture<Void>> released) {
+        try {
+            CompletableFuture.allOf(released.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            long pending = released.stream().filter(f -> !f.isDone()).count();
+            log.warn("{} connections did not finish closing within 5 s; stopping anyway", pending);
+        } catch (ExecutionException e) {
+            log.warn("closing a connection failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -3,6 +3,8 @@ package io.mqttx.server;
 import io.mqttx.broker.MqttBroker;
 import io.mqttx.broker.cluster.ClusterBus;
 import io.mqttx.broker.config.BrokerConfig;
+import io.mqttx.broker.security.Security;
+import io.mqttx.broker.store.BrokerStore;
 import io.mqttx.server.config.BrokerConfigFactory;
 import io.mqttx.server.config.FileLocations;
 import io.mqttx.server.config.InvalidConfigurationException;
@@ -31,33 +33,50 @@ class MqttxServerConfiguration {
     }
 
     /**
-     * The broker owns its store and closes it in {@link MqttBroker#close()}, which also runs as this bean's destroy
-     * method if the context fails after the broker was built (close is idempotent).
+     * The broker with its security. The broker owns its store and closes it in {@link MqttBroker#close()}; the
+     * security (password-checking threads) is closed after it. Both also close as this bean's destroy method if the
+     * context fails after they were built (close is idempotent).
      */
     @Bean(destroyMethod = "close")
-    MqttBroker mqttBroker(MqttxProperties properties, ObjectProvider<BuildProperties> build) {
+    ServerBroker serverBroker(MqttxProperties properties, ObjectProvider<BuildProperties> build) {
         String version = build.getIfAvailable() == null ? "dev" : build.getIfAvailable().getVersion();
         BrokerConfigFactory configFactory = new BrokerConfigFactory(version, MqttxServerConfiguration::newBrokerId,
                 FileLocations.standard(MqttxServerConfiguration.class.getClassLoader()));
         // every problem at once: the user fixes them in one round, not one per restart
         List<String> problems = new ArrayList<>();
         BrokerConfig config = null;
-        SecurityFactory security = null;
+        Security security = null;
         try {
             config = configFactory.create(properties);
         } catch (InvalidConfigurationException e) {
             problems.addAll(e.problems());
         }
         try {
-            security = new SecurityFactory(properties);
+            security = SecurityFactory.create(properties);
         } catch (InvalidConfigurationException e) {
             problems.addAll(e.problems());
         }
         if (!problems.isEmpty()) {
+            if (security != null) {
+                security.close();
+            }
             throw new InvalidConfigurationException(problems);
         }
-        return new MqttBroker(config, new StoreFactory(properties).create(), security.authenticator(),
-                security.authorizer(), ClusterBus.LOCAL);
+        BrokerStore store;
+        try {
+            store = new StoreFactory(properties).create();
+        } catch (RuntimeException e) {
+            security.close();
+            throw e;
+        }
+        return new ServerBroker(new MqttBroker(config, store, security.authenticator(), security.authorizer(),
+                ClusterBus.LOCAL), security);
+    }
+
+    /** The broker itself, for the lifecycle and for tests; Spring closes it (inferred {@code close}) first. */
+    @Bean
+    MqttBroker mqttBroker(ServerBroker server) {
+        return server.broker();
     }
 
     @Bean

@@ -1,50 +1,81 @@
 package io.mqttx.server;
 
-import io.mqttx.broker.security.Authenticator;
-import io.mqttx.broker.security.Authorizer;
+import io.mqttx.broker.security.Security;
+import io.mqttx.broker.security.SecurityConfigurationException;
+import io.mqttx.broker.security.SecuritySettings;
 import io.mqttx.server.config.InvalidConfigurationException;
 import io.mqttx.server.config.MqttxProperties;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The one place that builds authentication and authorization from {@code mqttx.auth.*} and
- * {@code mqttx.enable-topic-sub-pub-secure}. Neither is built in this version, so it fails closed: any setting that
- * asks for a check refuses to start rather than let every client in; with none, everyone is allowed, as in MQTTX.
- * Wire the implementations in here when they are merged.
+ * The one place that turns {@code mqttx.auth.*}, {@code mqttx.acl.*} and {@code mqttx.enable-topic-sub-pub-secure}
+ * into the core's {@link SecuritySettings}; the core's {@code SecurityFactory} validates them and builds the
+ * authenticator and authorizer, refusing whatever would fail open.
+ *
+ * <p>One decision is the server's: with no password file and no URL, and neither {@code auth.anonymous} nor
+ * {@code auth.is-mandatory} set, clients are let in (so the quick start works) with a warning that says how to
+ * lock the broker down. As soon as a password file or URL is configured, anonymous access is off unless set.
  */
 public final class SecurityFactory {
-    private final MqttxProperties.Auth auth;
-    private final boolean topicSecurity;
+    private static final Logger log = LoggerFactory.getLogger(SecurityFactory.class);
 
-    /** @throws InvalidConfigurationException if a check is asked for */
-    public SecurityFactory(MqttxProperties properties) {
-        this.auth = properties.auth();
-        this.topicSecurity = properties.enableTopicSubPubSecure();
-        List<String> problems = new ArrayList<>();
-        if (auth.url() != null && !auth.url().isBlank()) {
-            problems.add("mqttx.auth.url=" + auth.url()
-                    + ": HTTP authentication is not available in this version; refusing to start rather than let"
-                    + " every client in");
-        }
-        if (auth.isMandatory()) {
-            problems.add("mqttx.auth.is-mandatory=true: authentication is not available in this version;"
-                    + " refusing to start rather than let every client in");
-        }
-        if (topicSecurity) {
-            problems.add("mqttx.enable-topic-sub-pub-secure=true: topic authorization is not available in this"
-                    + " version; refusing to start rather than let every client publish and subscribe anywhere");
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidConfigurationException(problems);
+    private SecurityFactory() {
+    }
+
+    /**
+     * The built security; close it after the broker.
+     *
+     * @throws InvalidConfigurationException one line saying which setting or file is wrong (an unreadable password or
+     *                                       ACL file, contradicting settings, an ACL nobody could use...)
+     */
+    public static Security create(MqttxProperties properties) {
+        try {
+            return io.mqttx.broker.security.SecurityFactory.build(settings(properties));
+        } catch (SecurityConfigurationException e) {
+            throw new InvalidConfigurationException(e.getMessage());
         }
     }
 
-    public Authenticator authenticator() {
-        return Authenticator.ALLOW_ALL;
+    static SecuritySettings settings(MqttxProperties properties) {
+        MqttxProperties.Auth auth = properties.auth();
+        Path passwordFile = path(auth.passwordFile());
+        String url = blankToNull(auth.url());
+        Boolean anonymous = auth.anonymous();
+        if (passwordFile == null && url == null && anonymous == null && auth.isMandatory() == null) {
+            anonymous = true;
+        }
+        boolean anonymousAllowed = anonymous != null ? anonymous
+                : auth.isMandatory() != null && !auth.isMandatory();
+        if (passwordFile == null && url == null && anonymousAllowed) {
+            log.warn("no authentication configured: every client may connect. To lock the broker down, create users"
+                    + " with 'java -jar mqttx.jar passwd FILE USER' and set mqttx.auth.password-file=FILE (anonymous"
+                    + " clients are then refused), and restrict topics with mqttx.acl.file and"
+                    + " mqttx.enable-topic-sub-pub-secure=true");
+        }
+        SecuritySettings.Builder b = SecuritySettings.builder()
+                .anonymous(anonymous)
+                .mandatory(auth.isMandatory())
+                .passwordFile(passwordFile)
+                .url(url)
+                .timeout(auth.timeout())
+                .cacheTtl(auth.cacheTtl())
+                .hashQueue(auth.hashQueue())
+                .topicAuthorization(properties.enableTopicSubPubSecure())
+                .aclFile(path(properties.acl().file()));
+        if (auth.hashThreads() != null) {
+            b.hashThreads(auth.hashThreads());
+        }
+        return b.build();
     }
 
-    public Authorizer authorizer() {
-        return Authorizer.ALLOW_ALL;
+    private static Path path(String value) {
+        String v = blankToNull(value);
+        return v == null ? null : Path.of(v);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 }

@@ -26,4 +26,14 @@ public final class StartupFailureAnalyzers {
                             + " (mqttx.socket.port, mqttx.ssl.port, mqttx.websocket.port).", cause);
         }
     }
+
+    public static final class StoreOpen extends AbstractFailureAnalyzer<StoreOpenException> {
+        @Override
+        protected FailureAnalysis analyze(Throwable rootFailure, StoreOpenException cause) {
+            return new FailureAnalysis(cause.getMessage(),
+                    "Stop the other broker using the directory, restore it from a backup, or move it aside to start"
+                            + " with an empty store (docs/running.md, \"Recovering from a damaged store\"); or point"
+                            + " mqttx.store.path elsewhere.", cause);
+        }
+    }
 }

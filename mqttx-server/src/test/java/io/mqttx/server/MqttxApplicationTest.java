@@ -11,7 +11,11 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import io.mqttx.broker.store.StoreException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -62,7 +66,7 @@ class MqttxApplicationTest {
                 .satisfies(e -> assertThat(exitCode(e)).isEqualTo(2));
         assertThat(output).contains("APPLICATION FAILED TO START")
                 .contains("mqttx.cluster.enable=true: clustering is not available in this version")
-                .contains("mqttx.enable-topic-sub-pub-secure=true: topic authorization is not available");
+                .contains("mqttx.enable-topic-sub-pub-secure is true but nothing grants a topic");
     }
 
     @Test
@@ -82,6 +86,20 @@ class MqttxApplicationTest {
             assertThat(output).contains("mqttx could not start its listeners (tcp 127.0.0.1:" + port + ")")
                     .containsIgnoringCase("address already in use");
         }
+    }
+
+    @Test
+    void aStoreDirectoryOfAnotherProgramFailsTheStartWithOneMessage(CapturedOutput output,
+                                                                    @TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("someone-else.txt"), "not a store");
+        assertThatThrownBy(() -> run("--mqttx.host=127.0.0.1", "--mqttx.socket.port=0",
+                "--mqttx.store.path=" + dir))
+                .hasRootCauseInstanceOf(StoreException.class)
+                .satisfies(e -> assertThat(exitCode(e)).isEqualTo(1));
+        assertThat(output).contains("APPLICATION FAILED TO START")
+                .contains("mqttx could not open its store (mqttx.store.path=" + dir + "): ")
+                .doesNotContain("\tat ");
+        assertThat(dir.resolve("someone-else.txt")).hasContent("not a store");
     }
 
     /** The exit code Spring Boot gives the JVM for a start failure: from the first ExitCodeGenerator in the chain. */

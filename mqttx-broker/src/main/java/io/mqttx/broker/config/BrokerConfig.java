@@ -17,7 +17,6 @@ public record BrokerConfig(
         Sessions sessions,
         SharedSubscriptions sharedSubscriptions,
         SysTopics sysTopics,
-        boolean topicAuthorization,
         Mqtt5 mqtt5) {
 
     public BrokerConfig {
@@ -157,7 +156,6 @@ public record BrokerConfig(
         b.sessions = sessions;
         b.sharedSubscriptions = sharedSubscriptions;
         b.sysTopics = sysTopics;
-        b.topicAuthorization = topicAuthorization;
         b.mqtt5 = mqtt5;
         return b;
     }
@@ -173,7 +171,6 @@ public record BrokerConfig(
         private Sessions sessions = Sessions.defaults();
         private SharedSubscriptions sharedSubscriptions = SharedSubscriptions.defaults();
         private SysTopics sysTopics = SysTopics.defaults();
-        private boolean topicAuthorization;
         private Mqtt5 mqtt5 = Mqtt5.defaults();
 
         private Builder() {
@@ -188,7 +185,6 @@ public record BrokerConfig(
         public Builder sessions(Sessions v) { sessions = v; return this; }
         public Builder sharedSubscriptions(SharedSubscriptions v) { sharedSubscriptions = v; return this; }
         public Builder sysTopics(SysTopics v) { sysTopics = v; return this; }
-        public Builder topicAuthorization(boolean v) { topicAuthorization = v; return this; }
         public Builder mqtt5(Mqtt5 v) { mqtt5 = v; return this; }
 
         public Builder reasonStrings(boolean v) {
@@ -203,7 +199,7 @@ public record BrokerConfig(
 
         public BrokerConfig build() {
             return new BrokerConfig(brokerId, version, listeners, soBacklog, connectTimeout, limits, sessions,
-                    sharedSubscriptions, sysTopics, topicAuthorization, mqtt5);
+                    sharedSubscriptions, sysTopics, mqtt5);
         }
     }
 }

@@ -88,6 +88,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private volatile OutboundTopicAliases outboundAliases = OutboundTopicAliases.NONE;
     /** Why the connection ended, first cause wins; for the $SYS disconnect event. */
     private String closeReason;
+    private final CompletableFuture<Void> released = new CompletableFuture<>();
 
     /** What a CONNECT asked for, kept while an enhanced authentication exchange runs before CONNACK. */
     private record PendingConnect(InboundPacket.Connect connect, boolean assignedId, int keepAlive,
@@ -224,7 +225,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 InboundPacket.Will w = will;
                 s.execute(() -> s.scheduleWill(w.delaySeconds(), () -> publishWill(s, w)));
             }
-            services.registry().disconnected(s, this, version);
+            services.registry().disconnected(s, this, version).whenComplete((ok, error) -> released.complete(null));
+        } else {
+            released.complete(null);
         }
         state = State.CLOSING;
         ctx.fireChannelInactive();
@@ -753,6 +756,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             channel.config().setAutoRead(false);
             channel.close();
         }
+    }
+
+    /**
+     * Completes once the connection is closed and its session has handled the close on the session's owner thread
+     * (a persistent session has recorded when it went offline). The broker's close waits for it before it stops the
+     * threads and the store.
+     */
+    public CompletableFuture<Void> released() {
+        return released;
     }
 
     /** Server-side shutdown of this connection (MQTT 5: DISCONNECT 0x8B first). */

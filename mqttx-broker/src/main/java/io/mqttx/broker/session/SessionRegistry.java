@@ -6,6 +6,7 @@ import io.mqttx.broker.store.SessionStore;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,13 +81,23 @@ public final class SessionRegistry {
         return session;
     }
 
-    /** The connection of a session closed: on the owner thread, detach it, and discard a clean session. */
-    public void disconnected(Session session, ClientChannel channel, ProtocolVersion version) {
+    /**
+     * The connection of a session closed: on the owner thread, detach it (a persistent session records when it went
+     * offline), and discard a clean session. The future completes once that has run, so that the broker's close can
+     * wait for it before stopping the owner threads and the store.
+     */
+    public CompletableFuture<Void> disconnected(Session session, ClientChannel channel, ProtocolVersion version) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
         session.execute(() -> {
-            if (session.detach(channel, version)) {
-                remove(session);
+            try {
+                if (session.detach(channel, version)) {
+                    remove(session);
+                }
+            } finally {
+                done.complete(null);
             }
         });
+        return done;
     }
 
     /** An MQTT 5 DISCONNECT changed the session's expiry interval; call on the owner thread. */

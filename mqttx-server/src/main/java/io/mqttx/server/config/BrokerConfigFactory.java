@@ -83,7 +83,6 @@ public final class BrokerConfigFactory {
                         p.shareTopic().shareSubStrategy()))
                 .sysTopics(new BrokerConfig.SysTopics(p.sysTopic().enable(), p.sysTopic().interval(),
                         p.sysTopic().qos()))
-                .topicAuthorization(p.enableTopicSubPubSecure())
                 .build();
     }
 
@@ -101,8 +100,6 @@ public final class BrokerConfigFactory {
         }
         problems.check(!p.messageBridge().enable(),
                 "mqttx.message-bridge.enable=true: the message bridge is not available in this version");
-        problems.check(!p.sysTopic().enable(),
-                "mqttx.sys-topic.enable=true: $SYS topics are not available in this version");
     }
 
     private static BrokerConfig.Limits limits(MqttxProperties.Limits l, Problems problems) {

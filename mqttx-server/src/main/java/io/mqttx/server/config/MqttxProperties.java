@@ -39,6 +39,7 @@ public record MqttxProperties(
         @DefaultValue SysTopic sysTopic,
         @DefaultValue MessageBridge messageBridge,
         @DefaultValue Auth auth,
+        @DefaultValue Acl acl,
         @DefaultValue Store store,
         @DefaultValue Limits limits,
         @DefaultValue Session session) {
@@ -118,14 +119,36 @@ public record MqttxProperties(
     }
 
     /**
-     * MQTTX's HTTP authentication; not built yet, so setting {@code url} or {@code is-mandatory=true} is refused.
+     * Authentication: a password file or MQTTX's HTTP hook, and whether clients without a username are let in.
+     * {@code SecurityFactory} builds it; null means not set.
      *
-     * @param isMandatory whether a CONNECT must carry credentials that are checked
+     * @param anonymous    let clients without a username in. Unset: yes while nothing authenticates (with a warning),
+     *                     no as soon as a password file or URL is configured
+     * @param isMandatory  MQTTX's spelling of the opposite: true = anonymous clients are refused
+     * @param passwordFile users and password hashes, made with {@code java -jar mqttx.jar passwd FILE USER}
+     * @param url          the HTTP authentication hook (POST of client id, username, password)
+     * @param timeout      the hook's whole-request deadline
+     * @param cacheTtl     how long a successful check is remembered (0: never)
+     * @param hashThreads  threads checking password hashes; null: half the cores, at least 1
+     * @param hashQueue    checks waiting for a thread before clients are refused with "server busy"
      */
     public record Auth(
-            @DefaultValue("false") boolean isMandatory,
+            Boolean anonymous,
+            Boolean isMandatory,
+            String passwordFile,
             String url,
-            @DefaultValue("3s") Duration timeout) {
+            @DefaultValue("3s") Duration timeout,
+            @DefaultValue("30s") Duration cacheTtl,
+            Integer hashThreads,
+            @DefaultValue("32") int hashQueue) {
+    }
+
+    /**
+     * Topic rights, enforced when {@code enable-topic-sub-pub-secure} is true.
+     *
+     * @param file Mosquitto-style ACL file (topic, pattern, user and client blocks)
+     */
+    public record Acl(String file) {
     }
 
     public enum StoreType { EMBEDDED, MEMORY }

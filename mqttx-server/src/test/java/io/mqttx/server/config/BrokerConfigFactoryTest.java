@@ -58,7 +58,6 @@ class BrokerConfigFactoryTest {
         assertThat(c.sessions()).isEqualTo(BrokerConfig.Sessions.defaults());
         assertThat(c.sharedSubscriptions()).isEqualTo(BrokerConfig.SharedSubscriptions.defaults());
         assertThat(c.sysTopics()).isEqualTo(BrokerConfig.SysTopics.defaults());
-        assertThat(c.topicAuthorization()).isFalse();
     }
 
     @Test
@@ -156,8 +155,13 @@ class BrokerConfigFactoryTest {
                 .containsExactly("mqttx.cluster.enable=true: clustering is not available in this version");
         assertThat(problemsOf("mqttx.message-bridge.enable", "true")).containsExactly(
                 "mqttx.message-bridge.enable=true: the message bridge is not available in this version");
-        assertThat(problemsOf("mqttx.sys-topic.enable", "true"))
-                .containsExactly("mqttx.sys-topic.enable=true: $SYS topics are not available in this version");
+    }
+
+    @Test
+    void sysTopicsAreMapped() {
+        BrokerConfig c = create("mqttx.sys-topic.enable", "true", "mqttx.sys-topic.interval", "5s",
+                "mqttx.sys-topic.qos", "2");
+        assertThat(c.sysTopics()).isEqualTo(new BrokerConfig.SysTopics(true, Duration.ofSeconds(5), 2));
     }
 
     @Test

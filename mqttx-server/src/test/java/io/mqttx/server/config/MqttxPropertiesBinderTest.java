@@ -73,7 +73,9 @@ class MqttxPropertiesBinderTest {
         assertThat(p.shareTopic()).isEqualTo(new MqttxProperties.ShareTopic(true, ShareStrategy.ROUND));
         assertThat(p.sysTopic()).isEqualTo(new MqttxProperties.SysTopic(false, Duration.ofSeconds(60), 0));
         assertThat(p.messageBridge()).isEqualTo(new MqttxProperties.MessageBridge(false, List.of()));
-        assertThat(p.auth()).isEqualTo(new MqttxProperties.Auth(false, null, Duration.ofSeconds(3)));
+        assertThat(p.auth()).isEqualTo(new MqttxProperties.Auth(null, null, null, null, Duration.ofSeconds(3),
+                Duration.ofSeconds(30), null, 32));
+        assertThat(p.acl()).isEqualTo(new MqttxProperties.Acl(null));
         assertThat(p.store()).isEqualTo(new MqttxProperties.Store(MqttxProperties.StoreType.EMBEDDED, "./data",
                 false));
         assertThat(p.limits()).isEqualTo(new MqttxProperties.Limits(DataSize.ofMegabytes(1), 256, 128, 32, 1000,
@@ -174,8 +176,8 @@ class MqttxPropertiesBinderTest {
         assertThat(p.websocket()).isEqualTo(new MqttxProperties.Websocket(true, 9001, "/ws", 0));
         assertThat(p.cluster().innerCacheConsistancyKey()).isEqualTo("k:consistency");
         assertThat(p.limits().maxPacketSize()).isEqualTo(DataSize.ofBytes(8092));
-        assertThat(p.auth()).isEqualTo(new MqttxProperties.Auth(true, "http://auth.local/check",
-                Duration.ofSeconds(5)));
+        assertThat(p.auth()).isEqualTo(new MqttxProperties.Auth(null, true, null, "http://auth.local/check",
+                Duration.ofSeconds(5), Duration.ofSeconds(30), null, 32));
     }
 
     @Test

@@ -20,20 +20,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
-import org.rocksdb.AbstractEventListener;
 import org.rocksdb.AbstractWriteBatch;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.CompactionJobInfo;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
-import org.rocksdb.FlushJobInfo;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
@@ -97,7 +97,14 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
     private final ColumnFamilyOptions familyOptions;
     private final DBOptions dbOptions;
     private final WriteOptions writeOptions;
-    private final PermissionSweeper sweeper;
+    /**
+     * Narrows the files RocksDB creates (log, tables, MANIFEST) to 0600 every {@link #SWEEP_PERIOD_SECONDS} seconds.
+     * Not a RocksDB event listener: RocksJava calls listeners on native threads that resolve their argument classes
+     * with the system class loader, which cannot see RocksJava inside a Spring Boot jar (NoClassDefFoundError on
+     * every flush).
+     */
+    private final ScheduledExecutorService sweeper;
+    static final int SWEEP_PERIOD_SECONDS = 2;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final RocksDB db;
     private final ColumnFamilyHandle meta;
@@ -178,7 +185,6 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
                 .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setWriteBufferSize(32L << 20)
                 .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache));
-        sweeper = new PermissionSweeper(this.directory);
         dbOptions = new DBOptions()
                 .setCreateIfMissing(fresh)
                 .setCreateMissingColumnFamilies(fresh)
@@ -189,8 +195,7 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
                 .setDbWriteBufferSize(128L << 20)
                 .setMaxBackgroundJobs(2)
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
-                .setKeepLogFileNum(3)
-                .setListeners(List.of(sweeper));
+                .setKeepLogFileNum(3);
         writeOptions = new WriteOptions().setSync(false);
 
         RocksDB opened = null;
@@ -231,6 +236,13 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
             throw e;
         }
         this.directory.restrictFiles();
+        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mqttx-store-permissions");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(this.directory::restrictFiles, SWEEP_PERIOD_SECONDS, SWEEP_PERIOD_SECONDS,
+                TimeUnit.SECONDS);
         if (sync) {
             syncer = new Thread(this::syncLoop, "mqttx-store-sync");
             syncer.setDaemon(true);
@@ -730,6 +742,7 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
      */
     @Override
     public void close() {
+        sweeper.shutdownNow();
         if (syncer != null) {
             synchronized (syncLock) {
                 stopping = true;
@@ -786,7 +799,6 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
         dbOptions.close();
         familyOptions.close();
         blockCache.close();
-        sweeper.close();
     }
 
     // ---------------------------------------------------------------- SessionStore
@@ -1051,26 +1063,6 @@ public final class RocksDbBrokerStore implements BrokerStore, SessionStore, Mess
             return n[0];
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** Narrows the permissions of the files RocksDB creates as it flushes and compacts. */
-    private static final class PermissionSweeper extends AbstractEventListener {
-        private final StoreDirectory directory;
-
-        PermissionSweeper(StoreDirectory directory) {
-            super(EnabledEventCallback.ON_FLUSH_COMPLETED, EnabledEventCallback.ON_COMPACTION_COMPLETED);
-            this.directory = directory;
-        }
-
-        @Override
-        public void onFlushCompleted(RocksDB db, FlushJobInfo info) {
-            directory.restrictFiles();
-        }
-
-        @Override
-        public void onCompactionCompleted(RocksDB db, CompactionJobInfo info) {
-            directory.restrictFiles();
         }
     }
 }

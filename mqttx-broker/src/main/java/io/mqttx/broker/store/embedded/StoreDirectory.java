@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Permissions: the directory is 0700 and its files 0600. The JVM cannot set a umask, and RocksDB creates its files
  * with the process umask (typically 0644); what keeps other users out is the 0700 directory, which they cannot
- * enter. {@link #restrictFiles()} narrows every file to 0600 as well, at open, after flushes and compactions, and at
- * close. A launcher that sets {@code umask 077} closes the window between a file's creation and the next sweep.
+ * enter. {@link #restrictFiles()} narrows every file to 0600 as well, at open, every few seconds while the store is
+ * open, and at close. A launcher that sets {@code umask 077} closes the window between a file's creation and the next sweep.
  */
 final class StoreDirectory {
     private static final Logger log = LoggerFactory.getLogger(StoreDirectory.class);

@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A broker on the embedded store in a process of its own, for {@link StoreCrashHarness} until the packaged
- * server jar can take its place: {@code CrashTestServer <data-dir> <port> [nosync|sync|memory]}. Runs until
- * killed. {@code memory} is the harness's own check: with nothing durable it must report losses.
+ * A broker on the embedded store in a process of its own, for {@link StoreCrashHarness} without the packaged
+ * server jar (which {@code JarSigkillCrashIT} and {@code scripts/crash-test.sh N <jar>} use):
+ * {@code CrashTestServer <data-dir> <port> [nosync|sync|memory]}. Runs until killed. {@code memory} is the harness's own check: with nothing durable it must report losses.
  */
 public final class CrashTestServer {
     private CrashTestServer() {

@@ -92,10 +92,18 @@ public final class StoreCrashHarness {
         this.random = new Random(seed);
     }
 
+    /**
+     * The jar's arguments unless {@code -Dmqttx.crash.args} says otherwise: as {@link CrashTestServer}, queues long
+     * enough that nothing is dropped while a subscriber is away during a kill (the jar's default of 1000 would drop
+     * the oldest, which the harness rightly counts as lost).
+     */
+    public static final String DEFAULT_JAR_ARGS = "--mqttx.host=127.0.0.1 --mqttx.socket.port={port}"
+            + " --mqttx.store.path={dir} --mqttx.limits.max-queued-messages=1000000";
+
     /** The command for a packaged server jar. */
     public static List<String> jarCommand(String jar) {
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-jar", jar));
-        String args = System.getProperty("mqttx.crash.args", "--mqttx.socket.port={port} --mqttx.store.path={dir}");
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-jar", jar));
+        String args = System.getProperty("mqttx.crash.args", DEFAULT_JAR_ARGS);
         cmd.addAll(List.of(args.trim().split("\\s+")));
         return cmd;
     }
@@ -153,6 +161,11 @@ public final class StoreCrashHarness {
             server.waitFor(30, TimeUnit.SECONDS);
         }
         return result();
+    }
+
+    /** Errors of the harness itself (a client that could not reconnect...); a run with any did not pass. */
+    public List<Throwable> failures() {
+        return List.copyOf(failures);
     }
 
     private Result result() {

@@ -54,6 +54,21 @@ class RocksDbStoreDirectoryTest {
         });
     }
 
+    /** RocksDB creates files with the process umask as it flushes and compacts; the store narrows them while open. */
+    @Test
+    void aFileCreatedWhileTheStoreIsOpenIsNarrowedToTheOwner() throws IOException {
+        Path dir = tmp.resolve("store");
+        try (RocksDbBrokerStore store = new RocksDbBrokerStore(dir)) {
+            Path created = Files.createFile(dir.resolve("000099.log"),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(
+                            RocksDbBrokerStore.SWEEP_PERIOD_SECONDS * 5L))
+                    .until(() -> PosixFilePermissions.toString(Files.getPosixFilePermissions(created))
+                            .equals("rw-------"));
+            Files.delete(created);
+        }
+    }
+
     @Test
     void aNewStoreIsOwnerOnlyWhileOpenAndAfterClose() throws IOException {
         Path dir = tmp.resolve("a/b/store");

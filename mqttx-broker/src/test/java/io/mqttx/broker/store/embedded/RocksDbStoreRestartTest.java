@@ -393,4 +393,51 @@ class RocksDbStoreRestartTest {
             return new String(body, at, body.length - at, StandardCharsets.UTF_8);
         }
     }
+
+    /**
+     * Clients still connected when the broker closes: each session learns of its connection's close on its owner
+     * thread, after the close itself, and that must run before the threads and the store stop. Otherwise the store
+     * keeps disconnectedAt = 0 and the session never expires after the restart. Many connections, so that some
+     * closes are still being handled when the first thread would stop.
+     */
+    @Test
+    void closingTheBrokerRecordsWhenEachConnectedPersistentSessionWentOffline() throws Exception {
+        Duration expiry = Duration.ofSeconds(1);
+        broker = TestBroker.start(b -> b.sessions(new io.mqttx.broker.config.BrokerConfig.Sessions(expiry, expiry)),
+                new RocksDbBrokerStore(tmp.resolve("store")), Authenticator.ALLOW_ALL, Authorizer.ALLOW_ALL);
+        int clients = 200;
+        List<RawClient> connected = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                RawClient c = new RawClient(broker.port());
+                connected.add(c);
+                // 3.1.1 CONNECT, Clean Session 0: a persistent session
+                c.send(io.mqttx.broker.conformance.Packets.connect("MQTT", 4, 0, 60,
+                        io.mqttx.broker.conformance.Packets.str("offline-" + i)));
+                assertThat(c.readHex(4)).isEqualTo("20 02 00 00");
+            }
+            long beforeClose = System.currentTimeMillis();
+            broker.close();
+            long afterClose = System.currentTimeMillis();
+            broker = null;
+
+            List<SessionState> stored;
+            try (RocksDbBrokerStore store = new RocksDbBrokerStore(tmp.resolve("store"))) {
+                stored = store.loadSessions();
+            }
+            assertThat(stored).hasSize(clients).allSatisfy(s -> assertThat(s.disconnectedAtMillis())
+                    .isBetween(beforeClose, afterClose));
+
+            // past the expiry, a restart drops them all: they were offline longer than they may be kept
+            long lastOffline = stored.stream().mapToLong(SessionState::disconnectedAtMillis).max().orElseThrow();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> System.currentTimeMillis() >= lastOffline + expiry.toMillis() + 1000);
+            startBroker();
+            assertThat(broker.broker().sessionCount()).isZero();
+        } finally {
+            for (RawClient c : connected) {
+                c.close();
+            }
+        }
+    }
 }
