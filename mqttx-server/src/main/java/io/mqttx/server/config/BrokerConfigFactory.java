@@ -83,6 +83,7 @@ public final class BrokerConfigFactory {
                         p.shareTopic().shareSubStrategy()))
                 .sysTopics(new BrokerConfig.SysTopics(p.sysTopic().enable(), p.sysTopic().interval(),
                         p.sysTopic().qos()))
+                .mqtt5(new BrokerConfig.Mqtt5(Math.max(0, p.limits().outboundTopicAliasMaximum()), p.reasonStrings()))
                 .build();
     }
 
@@ -117,6 +118,8 @@ public final class BrokerConfigFactory {
         atLeastOne(problems, "mqttx.limits.receive-maximum", l.receiveMaximum(), 65535);
         problems.check(l.topicAliasMaximum() >= 0 && l.topicAliasMaximum() <= 65535,
                 "mqttx.limits.topic-alias-maximum=" + l.topicAliasMaximum() + ": must be 0 to 65535");
+        problems.check(l.outboundTopicAliasMaximum() >= 0 && l.outboundTopicAliasMaximum() <= 65535,
+                "mqttx.limits.outbound-topic-alias-maximum=" + l.outboundTopicAliasMaximum() + ": must be 0 to 65535");
         notNegative(problems, "mqttx.limits.max-connections", l.maxConnections());
         notNegative(problems, "mqttx.limits.max-connection-rate", l.maxConnectionRate());
         notNegative(problems, "mqttx.limits.max-publish-rate", l.maxPublishRate());

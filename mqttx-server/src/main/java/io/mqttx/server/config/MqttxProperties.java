@@ -30,6 +30,7 @@ public record MqttxProperties(
         @DefaultValue("false") boolean enableTopicSubPubSecure,
         @DefaultValue("true") boolean enableInnerCache,
         @DefaultValue("false") boolean enableTestMode,
+        @DefaultValue("true") boolean reasonStrings,
         @DefaultValue Redis redis,
         @DefaultValue Cluster cluster,
         @DefaultValue Ssl ssl,
@@ -175,6 +176,7 @@ public record MqttxProperties(
             @DefaultValue("65535") int maxKeepAlive,
             @DefaultValue("100") int receiveMaximum,
             @DefaultValue("10") int topicAliasMaximum,
+            @DefaultValue("10") int outboundTopicAliasMaximum,
             @DefaultValue("0") int maxConnections,
             @DefaultValue("10000") int maxConnectionRate,
             @DefaultValue("0") int maxPublishRate) {

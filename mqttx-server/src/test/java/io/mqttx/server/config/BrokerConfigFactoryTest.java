@@ -58,6 +58,7 @@ class BrokerConfigFactoryTest {
         assertThat(c.sessions()).isEqualTo(BrokerConfig.Sessions.defaults());
         assertThat(c.sharedSubscriptions()).isEqualTo(BrokerConfig.SharedSubscriptions.defaults());
         assertThat(c.sysTopics()).isEqualTo(BrokerConfig.SysTopics.defaults());
+        assertThat(c.mqtt5()).isEqualTo(BrokerConfig.Mqtt5.defaults());
     }
 
     @Test
@@ -85,7 +86,9 @@ class BrokerConfigFactoryTest {
                 "mqttx.limits.topic-alias-maximum", "0",
                 "mqttx.limits.max-connections", "5000",
                 "mqttx.limits.max-connection-rate", "200",
-                "mqttx.limits.max-publish-rate", "50");
+                "mqttx.limits.max-publish-rate", "50",
+                "mqttx.limits.outbound-topic-alias-maximum", "3",
+                "mqttx.reason-strings", "false");
         assertThat(c.version()).isEqualTo("7.0-custom");
         assertThat(c.brokerId()).isEqualTo("node-1");
         assertThat(c.listeners()).containsExactly(ListenerConfig.tcp("127.0.0.1", 1884));
@@ -96,6 +99,7 @@ class BrokerConfigFactoryTest {
         assertThat(c.sessions()).isEqualTo(new BrokerConfig.Sessions(Duration.ofHours(2), Duration.ofDays(1)));
         assertThat(c.limits()).isEqualTo(new BrokerConfig.Limits(8092, 64, 8, 16, 50, 20, 600, 30, 0, 5000, 200,
                 50));
+        assertThat(c.mqtt5()).isEqualTo(new BrokerConfig.Mqtt5(3, false));
     }
 
     @Test
@@ -195,6 +199,8 @@ class BrokerConfigFactoryTest {
                 .containsExactly("mqttx.websocket.path=mqtt: must start with /");
         assertThat(problemsOf("mqttx.max-bytes-in-message", "1GB")).singleElement().asString()
                 .contains("max-bytes-in-message").contains("must be 2 bytes to 256MB");
+        assertThat(problemsOf("mqttx.limits.outbound-topic-alias-maximum", "65536")).containsExactly(
+                "mqttx.limits.outbound-topic-alias-maximum=65536: must be 0 to 65535");
         assertThat(problemsOf("mqttx.connect-timeout", "-1s")).containsExactly(
                 "mqttx.connect-timeout=PT-1S: must be positive");
     }

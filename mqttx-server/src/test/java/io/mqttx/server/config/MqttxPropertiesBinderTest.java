@@ -79,7 +79,8 @@ class MqttxPropertiesBinderTest {
         assertThat(p.store()).isEqualTo(new MqttxProperties.Store(MqttxProperties.StoreType.EMBEDDED, "./data",
                 false));
         assertThat(p.limits()).isEqualTo(new MqttxProperties.Limits(DataSize.ofMegabytes(1), 256, 128, 32, 1000,
-                100, 65535, 100, 10, 0, 10_000, 0));
+                100, 65535, 100, 10, 10, 0, 10_000, 0));
+        assertThat(p.reasonStrings()).isTrue();
         assertThat(p.session()).isEqualTo(new MqttxProperties.Session(Duration.ofDays(7), Duration.ofDays(7)));
     }
 
