@@ -201,13 +201,16 @@ class RocksDbStoreMeasurementTest {
     /**
      * About 1 GB of queued messages (1,000 sessions x 1,000 distinct 1 KiB payloads, incompressible), written, closed,
      * then timed: the open (which verifies every record) and the loading of every session, as a broker's recovery does.
+     * With {@code -Dmqttx.measure.keepDir=DIR} the store is written to DIR and left there, so the packaged broker's
+     * start on it can be timed too ({@code java -jar mqttx.jar --mqttx.store.path=DIR}).
      */
     @Test
     void reopenOfAStoreHoldingAGigabyteOfQueuedMessages() throws Exception {
         int sessions = Integer.getInteger("mqttx.measure.sessions", 1000);
         int perSession = Integer.getInteger("mqttx.measure.perSession", 1000);
         int size = Integer.getInteger("mqttx.measure.payload", 1024);
-        Path dir = tmp.resolve("big");
+        String keep = System.getProperty("mqttx.measure.keepDir");
+        Path dir = keep == null ? tmp.resolve("big") : Path.of(keep);
         Random random = new Random(7);
         byte[] payload = new byte[size];
         long t0 = System.nanoTime();
