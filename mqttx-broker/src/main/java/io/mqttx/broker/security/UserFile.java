@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,6 +104,15 @@ public final class UserFile {
             }
         }
         return null;
+    }
+
+    /** Decodes one base64 field of an entry; the refusal names the field, never its text. */
+    public static byte[] base64(String s, String what) {
+        try {
+            return Base64.getDecoder().decode(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + " is not base64");
+        }
     }
 
     /** The file still works, but whoever can read it can run an offline dictionary attack on its secrets. */

@@ -69,24 +69,16 @@ public final class ScramCredentialsFile {
             throw new IllegalArgumentException(iterations + " iterations; between " + ScramCredential.MIN_ITERATIONS
                     + " and " + MAX_ITERATIONS + " are accepted (re-set the password with passwd --scram)");
         }
-        byte[] salt = base64(first[1], "salt");
+        byte[] salt = UserFile.base64(first[1], "salt");
         if (salt.length < MIN_SALT_BYTES) {
             throw new IllegalArgumentException("salt of " + salt.length + " bytes; at least " + MIN_SALT_BYTES);
         }
-        byte[] storedKey = base64(second[0], "StoredKey");
-        byte[] serverKey = base64(second[1], "ServerKey");
+        byte[] storedKey = UserFile.base64(second[0], "StoredKey");
+        byte[] serverKey = UserFile.base64(second[1], "ServerKey");
         if (storedKey.length != KEY_BYTES || serverKey.length != KEY_BYTES) {
             throw new IllegalArgumentException("StoredKey and ServerKey must be " + KEY_BYTES + " bytes (SHA-256)");
         }
         return new ScramCredential(salt, iterations, storedKey, serverKey);
-    }
-
-    private static byte[] base64(String s, String what) {
-        try {
-            return Base64.getDecoder().decode(s);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(what + " is not base64");
-        }
     }
 
     /** The text after {@code user:} for {@code credential}. */
