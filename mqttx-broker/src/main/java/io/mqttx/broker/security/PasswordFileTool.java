@@ -133,11 +133,11 @@ public final class PasswordFileTool {
             }
         }
         if (rest.size() != 2 || rest.stream().anyMatch(a -> a.startsWith("-"))) {
-            err.println("usage: passwd [-D] FILE USER    set (or with -D delete) USER's password in a password file");
+            err.println("usage: passwd FILE USER       set USER's password (read from the console, or stdin)");
+            err.println("       passwd -D FILE USER    delete USER");
             err.println("       passwd --scram [--iterations N] [-D] FILE USER");
-            err.println("                                same in a SCRAM-SHA-256 credentials file ("
-                    + ScramCredentialsFile.DEFAULT_ITERATIONS + " iterations unless given)");
-            err.println("The password is read from the console (asked twice), else from the first line of stdin.");
+            err.println("                              the same in a SCRAM-SHA-256 credentials file (N: "
+                    + ScramCredentialsFile.DEFAULT_ITERATIONS + ")");
             return USAGE;
         }
         Format format = scram ? scramFile(scramIterations) : passwordFile();
