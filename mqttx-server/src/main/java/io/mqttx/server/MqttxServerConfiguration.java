@@ -69,8 +69,10 @@ class MqttxServerConfiguration {
             security.close();
             throw e;
         }
-        return new ServerBroker(new MqttBroker(config, store, security.authenticator(), security.authorizer(),
-                ClusterBus.LOCAL), security);
+        MqttBroker broker = new MqttBroker(config, store, security.authenticator(), security.authorizer(),
+                ClusterBus.LOCAL);
+        security.enhancedAuthenticators().forEach(broker::withEnhancedAuthentication);
+        return new ServerBroker(broker, security);
     }
 
     /** The broker itself, for the lifecycle and for tests; Spring closes it (inferred {@code close}) first. */

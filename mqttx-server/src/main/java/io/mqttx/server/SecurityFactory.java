@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
  * into the core's {@link SecuritySettings}; the core's {@code SecurityFactory} validates them and builds the
  * authenticator and authorizer, refusing whatever would fail open.
  *
- * <p>One decision is the server's: with no password file and no URL, and neither {@code auth.anonymous} nor
+ * <p>One decision is the server's: with no password file, SCRAM file or URL, and neither {@code auth.anonymous} nor
  * {@code auth.is-mandatory} set, clients are let in (so the quick start works) with a warning that says how to
- * lock the broker down. As soon as a password file or URL is configured, anonymous access is off unless set.
+ * lock the broker down. As soon as one of them is configured, anonymous access is off unless set.
  */
 public final class SecurityFactory {
     private static final Logger log = LoggerFactory.getLogger(SecurityFactory.class);
@@ -41,14 +41,16 @@ public final class SecurityFactory {
     static SecuritySettings settings(MqttxProperties properties) {
         MqttxProperties.Auth auth = properties.auth();
         Path passwordFile = path(auth.passwordFile());
+        Path scramFile = path(auth.scramFile());
         String url = blankToNull(auth.url());
+        boolean nothingAuthenticates = passwordFile == null && scramFile == null && url == null;
         Boolean anonymous = auth.anonymous();
-        if (passwordFile == null && url == null && anonymous == null && auth.isMandatory() == null) {
+        if (nothingAuthenticates && anonymous == null && auth.isMandatory() == null) {
             anonymous = true;
         }
         boolean anonymousAllowed = anonymous != null ? anonymous
                 : auth.isMandatory() != null && !auth.isMandatory();
-        if (passwordFile == null && url == null && anonymousAllowed) {
+        if (nothingAuthenticates && anonymousAllowed) {
             log.warn("no authentication configured: every client may connect. To lock the broker down, create users"
                     + " with 'java -jar mqttx.jar passwd FILE USER' and set mqttx.auth.password-file=FILE (anonymous"
                     + " clients are then refused), and restrict topics with mqttx.acl.file and"
@@ -58,6 +60,7 @@ public final class SecurityFactory {
                 .anonymous(anonymous)
                 .mandatory(auth.isMandatory())
                 .passwordFile(passwordFile)
+                .scramFile(scramFile)
                 .url(url)
                 .timeout(auth.timeout())
                 .cacheTtl(auth.cacheTtl())

@@ -1,5 +1,7 @@
 package io.mqttx.broker.security;
 
+import io.mqttx.broker.security.scram.ScramCredential;
+import io.mqttx.broker.security.scram.ScramCredentialsFile;
 import java.io.ByteArrayOutputStream;
 import java.io.Console;
 import java.io.IOException;
@@ -23,11 +25,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Adds, updates and deletes users of a password file, like {@code mosquitto_passwd}:
+ * Adds, updates and deletes users of a password file, like {@code mosquitto_passwd}, or of a SCRAM-SHA-256
+ * credentials file:
  *
  * <pre>
  * passwd FILE USER      set USER's password: asked twice on the console, else read from the first line of stdin
  * passwd -D FILE USER   delete USER
+ * passwd --scram [--iterations N] [-D] FILE USER   the same in a {@link ScramCredentialsFile}
  * </pre>
  *
  * The password never appears on the command line (where {@code ps} and shell history would keep it). The file is
@@ -56,39 +60,107 @@ public final class PasswordFileTool {
         this.random = random;
     }
 
-    /** The command-line entry: {@code FILE USER} or {@code -D FILE USER}. Exits with 0, 1 (failed) or 2 (usage). */
+    /** The command-line entry (see the class comment). Exits with 0, 1 (failed) or 2 (usage). */
     public static void main(String... args) {
         System.exit(new PasswordFileTool(System.in, System.out, System.err, System.console(), new SecureRandom(),
                 PasswordHash.MIN_ITERATIONS).run(args));
     }
 
+    /** What differs between the password file and the SCRAM credentials file. */
+    private interface Format {
+        /** The file's name in messages. */
+        String what();
+
+        /** Throws {@link SecurityConfigurationException} if a line is not a valid entry. */
+        void check(List<String> lines, String source);
+
+        /** The text after {@code user:} for a new password. */
+        String entry(char[] password);
+    }
+
+    private Format passwordFile() {
+        return new Format() {
+            public String what() {
+                return PasswordFile.WHAT;
+            }
+
+            public void check(List<String> lines, String source) {
+                PasswordFile.parse(lines, source, PasswordHash.MIN_ITERATIONS);
+            }
+
+            public String entry(char[] password) {
+                return PasswordHash.create(password, iterations, random).format();
+            }
+        };
+    }
+
+    private Format scramFile(int scramIterations) {
+        return new Format() {
+            public String what() {
+                return ScramCredentialsFile.WHAT;
+            }
+
+            public void check(List<String> lines, String source) {
+                ScramCredentialsFile.parse(lines, source);
+            }
+
+            public String entry(char[] password) {
+                byte[] salt = new byte[ScramCredentialsFile.MIN_SALT_BYTES];
+                random.nextBytes(salt);
+                return ScramCredentialsFile.format(ScramCredential.fromPassword(password, salt, scramIterations));
+            }
+        };
+    }
+
     int run(String... args) {
-        boolean delete = args.length == 3 && args[0].equals("-D");
-        if (!(args.length == 2 || delete)) {
+        List<String> rest = new ArrayList<>(List.of(args));
+        boolean delete = rest.remove("-D");
+        boolean scram = rest.remove("--scram");
+        int scramIterations = ScramCredentialsFile.DEFAULT_ITERATIONS;
+        int at = rest.indexOf("--iterations");
+        if (scram && at >= 0 && at + 1 < rest.size()) {
+            try {
+                scramIterations = Integer.parseInt(rest.get(at + 1));
+            } catch (NumberFormatException e) {
+                scramIterations = -1;
+            }
+            rest.subList(at, at + 2).clear();
+            if (scramIterations < ScramCredential.MIN_ITERATIONS
+                    || scramIterations > ScramCredentialsFile.MAX_ITERATIONS) {
+                err.println("--iterations must be between " + ScramCredential.MIN_ITERATIONS + " and "
+                        + ScramCredentialsFile.MAX_ITERATIONS);
+                return USAGE;
+            }
+        }
+        if (rest.size() != 2 || rest.stream().anyMatch(a -> a.startsWith("-"))) {
             err.println("usage: passwd FILE USER       set USER's password (read from the console, or stdin)");
             err.println("       passwd -D FILE USER    delete USER");
+            err.println("       passwd --scram [--iterations N] [-D] FILE USER");
+            err.println("                              the same in a SCRAM-SHA-256 credentials file (N: "
+                    + ScramCredentialsFile.DEFAULT_ITERATIONS + ")");
             return USAGE;
         }
-        Path file = Path.of(delete ? args[1] : args[0]);
-        String username = delete ? args[2] : args[1];
-        String why = PasswordFile.checkUsername(username);
+        Format format = scram ? scramFile(scramIterations) : passwordFile();
+        Path file = Path.of(rest.get(0));
+        String username = rest.get(1);
+        String why = UserFile.checkUsername(username);
         if (why != null) {
             err.println("invalid username: " + why);
             return FAILED;
         }
         try {
-            List<String> lines = Files.exists(file) ? TextFiles.readLines(file, "password file") : List.of();
+            List<String> lines = Files.exists(file) ? UserFile.read(file, format.what()) : List.of();
             // the user's own line is about to be replaced: only the others must already be valid
             List<String> others = new ArrayList<>(lines.size());
             int found = -1;
             for (int i = 0; i < lines.size(); i++) {
-                boolean own = !PasswordFile.isIgnorable(lines.get(i)) && lines.get(i).startsWith(username + ":");
+                boolean own = UserFile.isEntryOf(lines.get(i), username);
                 if (own && found < 0) {
                     found = i;
                 }
                 others.add(own ? "" : lines.get(i));
             }
-            PasswordFile.parse(others, file.toString(), PasswordHash.MIN_ITERATIONS);
+            format.check(others, file.toString());
 
             String entry = null;
             if (delete) {
@@ -102,7 +174,7 @@ public final class PasswordFileTool {
                     return FAILED;
                 }
                 try {
-                    entry = username + ":" + PasswordHash.create(password, iterations, random).format();
+                    entry = username + ":" + format.entry(password);
                 } finally {
                     Arrays.fill(password, '\0');
                 }

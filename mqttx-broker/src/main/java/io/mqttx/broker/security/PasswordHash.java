@@ -80,8 +80,8 @@ public final class PasswordHash {
             throw new IllegalArgumentException(iterations + " iterations; between " + minIterations + " and "
                     + MAX_ITERATIONS + " are accepted (re-set the password with the passwd tool)");
         }
-        byte[] salt = base64(parts[1], "salt");
-        byte[] hash = base64(parts[2], "hash");
+        byte[] salt = UserFile.base64(parts[1], "salt");
+        byte[] hash = UserFile.base64(parts[2], "hash");
         if (salt.length < SALT_BYTES) {
             throw new IllegalArgumentException("salt of " + salt.length + " bytes; at least " + SALT_BYTES);
         }
@@ -89,14 +89,6 @@ public final class PasswordHash {
             throw new IllegalArgumentException("hash of " + hash.length + " bytes; SHA-512 gives " + HASH_BYTES);
         }
         return new PasswordHash(iterations, salt, hash);
-    }
-
-    private static byte[] base64(String s, String what) {
-        try {
-            return Base64.getDecoder().decode(s);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(what + " is not base64");
-        }
     }
 
     /** Derives the candidate's hash (slow: see the class comment) and compares in constant time. */

@@ -1,17 +1,16 @@
 package io.mqttx.broker.security;
 
-import java.io.IOException;
+import io.mqttx.broker.protocol.ReasonCode;
+import io.mqttx.broker.security.scram.ScramCredentialsFile;
+import io.mqttx.broker.security.scram.ScramSha256Authenticator;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>anonymous access off (the default) and nothing to authenticate with: no client could ever connect;</li>
+ *   <li>a SCRAM credentials file that cannot be read, has a malformed line, or has no users;</li>
  *   <li>both a password file and a hook: which one decides would be a guess;</li>
  *   <li>a password file that cannot be read, has a malformed line, or has no users;</li>
  *   <li>a hook URL that is not an absolute http(s) URL, a non-positive timeout;</li>
@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * An empty ACL file is accepted and denies everything (CVE-2018-12550 was the opposite).
+ *
+ * <p>A SCRAM credentials file adds SCRAM-SHA-256 as an MQTT 5 enhanced authentication method: a client whose
+ * CONNECT names it is judged by the file alone. Clients that name no method take the plain path: the password file
+ * or the hook if one is set, else a username is refused (nothing could check it, and letting it through would let a
+ * client claim a SCRAM user's name for the ACL), and clients without a username follow anonymous access. A name may
+ * be in the password file and in the SCRAM file; the two are separate users' lists, each with its own password.
  */
 public final class SecurityFactory {
     private static final Logger log = LoggerFactory.getLogger(SecurityFactory.class);
@@ -66,6 +72,20 @@ public final class SecurityFactory {
             throw new SecurityConfigurationException("mqttx.auth.cache-ttl must be zero (no cache) or positive");
         }
 
+        List<EnhancedAuthenticator> enhanced = new ArrayList<>();
+        String scram = "";
+        if (s.scramFile() != null) {
+            ScramCredentialsFile file = ScramCredentialsFile.load(s.scramFile());
+            if (file.size() == 0) {
+                throw new SecurityConfigurationException("the SCRAM credentials file " + s.scramFile() + " has no"
+                        + " users; add one with: java -jar mqttx.jar passwd --scram " + s.scramFile() + " <username>");
+            }
+            UserFile.warnIfReadableByOthers(s.scramFile(), ScramCredentialsFile.WHAT);
+            enhanced.add(ScramSha256Authenticator.of(file));
+            scram = "; MQTT 5 enhanced authentication: " + ScramSha256Authenticator.METHOD + " from "
+                    + s.scramFile() + " (" + file.size() + " users)";
+        }
+
         Authenticator identified;
         String authentication;
         if (s.passwordFile() != null) {
@@ -78,7 +98,7 @@ public final class SecurityFactory {
                 throw new SecurityConfigurationException("the password file " + s.passwordFile() + " has no users;"
                         + " add one with: java -jar mqttx.jar passwd " + s.passwordFile() + " <username>");
             }
-            warnIfReadableByOthers(s.passwordFile());
+            UserFile.warnIfReadableByOthers(s.passwordFile(), PasswordFile.WHAT);
             PasswordFileAuthenticator passwords = new PasswordFileAuthenticator(file, s.hashThreads(), s.hashQueue(),
                     s.cacheTtl());
             resources.add(passwords);
@@ -91,11 +111,16 @@ public final class SecurityFactory {
             }
             identified = new HttpAuthenticator(url, s.timeout(), s.cacheTtl());
             authentication = "HTTP hook " + HttpAuthenticator.shown(url) + " (timeout " + s.timeout().toMillis() + " ms)";
+        } else if (!enhanced.isEmpty()) {
+            identified = credentials -> CompletableFuture.completedFuture(
+                    AuthenticationResult.refused(ReasonCode.BAD_USER_NAME_OR_PASSWORD));
+            authentication = "usernames without an authentication method refused";
         } else {
             if (!anonymous) {
                 throw new SecurityConfigurationException("anonymous access is off (mqttx.auth.anonymous=false, the"
-                        + " default) and there is no mqttx.auth.password-file or mqttx.auth.url: no client could"
-                        + " connect. Configure one of them, or set mqttx.auth.anonymous=true to let every client in");
+                        + " default) and there is no mqttx.auth.password-file, mqttx.auth.scram-file or"
+                        + " mqttx.auth.url: no client could connect. Configure one of them, or set"
+                        + " mqttx.auth.anonymous=true to let every client in");
             }
             identified = Authenticator.ALLOW_ALL;
             authentication = "none: every client is let in, usernames are not verified";
@@ -103,7 +128,7 @@ public final class SecurityFactory {
         boolean usernamesVerified = identified != Authenticator.ALLOW_ALL;
         Authenticator authenticator = new AnonymousAccess(anonymous, identified);
         if (usernamesVerified) {
-            authentication += anonymous ? ", anonymous clients allowed" : ", anonymous clients refused";
+            authentication += (anonymous ? ", anonymous clients allowed" : ", anonymous clients refused") + scram;
         }
 
         Authorizer authorizer;
@@ -134,13 +159,14 @@ public final class SecurityFactory {
             }
             if (rules.dependsOnUsernames() && !usernamesVerified) {
                 throw new SecurityConfigurationException("the ACL file " + s.aclFile() + " has user blocks or %u"
-                        + " patterns, but no mqttx.auth.password-file or mqttx.auth.url verifies usernames: any"
+                        + " patterns, but no mqttx.auth.password-file, mqttx.auth.scram-file or mqttx.auth.url"
+                        + " verifies usernames: any"
                         + " client could claim one. Configure authentication, or write the rules without usernames");
             }
             if (rules.grantsByClientId() && !hasUrl) {
                 log.warn("the ACL file {} grants rights by client id (client blocks or %c patterns); client ids are"
                         + " chosen by clients and not verified by {}, so any client that may connect can use them",
-                        s.aclFile(), usernamesVerified ? "the password file" : "anything");
+                        s.aclFile(), usernamesVerified ? "the password or SCRAM file" : "anything");
             }
             authorizer = new AclAuthorizer(rules, usernamesVerified);
             if (hasUrl && s.aclFile() != null) {
@@ -149,7 +175,7 @@ public final class SecurityFactory {
         }
         String description = "authentication: " + authentication + "; authorization: " + authorization;
         log.info("security: {}", description);
-        return new Security(authenticator, authorizer, description, resources);
+        return new Security(authenticator, enhanced, authorizer, description, resources);
     }
 
     private static boolean anonymous(SecuritySettings s) {
@@ -200,17 +226,6 @@ public final class SecurityFactory {
             return literal && InetAddress.getByName(host).isLoopbackAddress();
         } catch (UnknownHostException e) {
             return false;
-        }
-    }
-
-    private static void warnIfReadableByOthers(Path file) {
-        try {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-            if (perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.GROUP_READ)) {
-                log.warn("the password file {} is readable by group or others; restrict it with chmod 600", file);
-            }
-        } catch (UnsupportedOperationException | IOException e) {
-            // not a POSIX file system: nothing to check
         }
     }
 }

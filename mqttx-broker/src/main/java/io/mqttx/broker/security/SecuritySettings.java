@@ -11,6 +11,8 @@ import java.time.Duration;
  * @param mandatory          {@code mqttx.auth.is-mandatory}, MQTTX's spelling of the opposite (true = anonymous
  *                           off); setting both to contradicting values is refused
  * @param passwordFile       {@code mqttx.auth.password-file}
+ * @param scramFile          {@code mqttx.auth.scram-file}: SCRAM-SHA-256 credentials for MQTT 5 enhanced
+ *                           authentication
  * @param url                {@code mqttx.auth.url}: the HTTP authentication hook
  * @param timeout            {@code mqttx.auth.timeout}: the hook's whole-request deadline (5 s)
  * @param cacheTtl           {@code mqttx.auth.cache-ttl}: how long a successful check is remembered (30 s; 0 = never)
@@ -21,9 +23,9 @@ import java.time.Duration;
  * @param topicAuthorization {@code mqttx.enable-topic-sub-pub-secure}: enforce topic rights (off)
  * @param aclFile            {@code mqttx.acl.file}
  */
-public record SecuritySettings(Boolean anonymous, Boolean mandatory, Path passwordFile, String url, Duration timeout,
-                               Duration cacheTtl, int hashThreads, int hashQueue, boolean topicAuthorization,
-                               Path aclFile) {
+public record SecuritySettings(Boolean anonymous, Boolean mandatory, Path passwordFile, Path scramFile, String url,
+                               Duration timeout, Duration cacheTtl, int hashThreads, int hashQueue,
+                               boolean topicAuthorization, Path aclFile) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(30);
@@ -42,6 +44,7 @@ public record SecuritySettings(Boolean anonymous, Boolean mandatory, Path passwo
         private Boolean anonymous;
         private Boolean mandatory;
         private Path passwordFile;
+        private Path scramFile;
         private String url;
         private Duration timeout = DEFAULT_TIMEOUT;
         private Duration cacheTtl = DEFAULT_CACHE_TTL;
@@ -56,6 +59,7 @@ public record SecuritySettings(Boolean anonymous, Boolean mandatory, Path passwo
         public Builder anonymous(Boolean v) { anonymous = v; return this; }
         public Builder mandatory(Boolean v) { mandatory = v; return this; }
         public Builder passwordFile(Path v) { passwordFile = v; return this; }
+        public Builder scramFile(Path v) { scramFile = v; return this; }
         public Builder url(String v) { url = v; return this; }
         public Builder timeout(Duration v) { timeout = v; return this; }
         public Builder cacheTtl(Duration v) { cacheTtl = v; return this; }
@@ -65,7 +69,7 @@ public record SecuritySettings(Boolean anonymous, Boolean mandatory, Path passwo
         public Builder aclFile(Path v) { aclFile = v; return this; }
 
         public SecuritySettings build() {
-            return new SecuritySettings(anonymous, mandatory, passwordFile, url, timeout, cacheTtl, hashThreads,
+            return new SecuritySettings(anonymous, mandatory, passwordFile, scramFile, url, timeout, cacheTtl, hashThreads,
                     hashQueue, topicAuthorization, aclFile);
         }
     }

@@ -2,6 +2,8 @@ package io.mqttx.broker.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mqttx.broker.security.scram.ScramCredential;
+import io.mqttx.broker.security.scram.ScramCredentialsFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +110,74 @@ class PasswordFileToolTest {
         assertThat(run("x\n", file.toString(), "#carol")).isEqualTo(PasswordFileTool.FAILED);
         assertThat(run("x\n", file.toString())).isEqualTo(PasswordFileTool.USAGE);
         assertThat(run("x\n", "-X", file.toString(), "carol")).isEqualTo(PasswordFileTool.USAGE);
+        assertThat(Files.exists(file)).isFalse();
+    }
+
+    /** The credential the file holds is what the password derives with the file's salt and count. */
+    private static boolean scramMatches(ScramCredential stored, String password) {
+        ScramCredential derived = ScramCredential.fromPassword(password.toCharArray(), stored.salt(),
+                stored.iterations());
+        return Arrays.equals(derived.storedKey(), stored.storedKey())
+                && Arrays.equals(derived.serverKey(), stored.serverKey());
+    }
+
+    @Test
+    void scramAddsAUserToANewOwnerOnlyCredentialsFileAtTheDefaultCount() throws Exception {
+        Path file = dir.resolve("scram");
+        assertThat(run("pencil\n", "--scram", file.toString(), "carol")).isEqualTo(PasswordFileTool.OK);
+        assertThat(Files.readString(file)).startsWith("carol:SCRAM-SHA-256$100000:").doesNotContain("pencil");
+        ScramCredential carol = ScramCredentialsFile.load(file).lookup("carol");
+        assertThat(carol.iterations()).isEqualTo(ScramCredentialsFile.DEFAULT_ITERATIONS);
+        assertThat(carol.salt()).hasSize(16);
+        assertThat(scramMatches(carol, "pencil")).isTrue();
+        assertThat(scramMatches(carol, "pencil2")).isFalse();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("added carol");
+    }
+
+    @Test
+    void scramUpdatesAndDeletesUsersKeepingTheRest() throws Exception {
+        Path file = dir.resolve("scram");
+        assertThat(run("a-pass\n", "--scram", "--iterations", "4096", file.toString(), "alice"))
+                .isEqualTo(PasswordFileTool.OK);
+        assertThat(run("b-pass\n", "--scram", "--iterations", "4096", file.toString(), "bob"))
+                .isEqualTo(PasswordFileTool.OK);
+        String bob = Files.readAllLines(file).get(1);
+        assertThat(run("a-new\n", "--iterations", "5000", "--scram", file.toString(), "alice"))
+                .isEqualTo(PasswordFileTool.OK);
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(1)).isEqualTo(bob);
+        ScramCredential alice = ScramCredentialsFile.load(file).lookup("alice");
+        assertThat(alice.iterations()).isEqualTo(5000);
+        assertThat(scramMatches(alice, "a-new")).isTrue();
+        assertThat(run("", "-D", "--scram", file.toString(), "bob")).isEqualTo(PasswordFileTool.OK);
+        assertThat(ScramCredentialsFile.load(file).size()).isEqualTo(1);
+        assertThat(ScramCredentialsFile.load(file).lookup("bob")).isNull();
+    }
+
+    @Test
+    void scramLeavesAMalformedFileOrAPasswordFileAlone() throws Exception {
+        Path passwd = dir.resolve("passwd");
+        String content = PasswordFixtures.ALICE + "\n";
+        Files.writeString(passwd, content);
+        assertThat(run("x\n", "--scram", passwd.toString(), "carol")).isEqualTo(PasswordFileTool.FAILED);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(":1: ").contains("not a SCRAM-SHA-256$ entry");
+        assertThat(Files.readString(passwd)).isEqualTo(content);
+    }
+
+    @Test
+    void scramRefusesAWeakCountAndBadUsage() {
+        Path file = dir.resolve("scram");
+        assertThat(run("x\n", "--scram", "--iterations", "4095", file.toString(), "carol"))
+                .isEqualTo(PasswordFileTool.USAGE);
+        assertThat(run("x\n", "--scram", "--iterations", "lots", file.toString(), "carol"))
+                .isEqualTo(PasswordFileTool.USAGE);
+        assertThat(run("x\n", "--iterations", "5000", file.toString(), "carol"))
+                .as("--iterations is SCRAM's").isEqualTo(PasswordFileTool.USAGE);
+        assertThat(run("x\n", "--scram", file.toString(), "carol", "--iterations"))
+                .isEqualTo(PasswordFileTool.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("passwd --scram");
         assertThat(Files.exists(file)).isFalse();
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mqttx.broker.protocol.ProtocolVersion;
 import io.mqttx.broker.protocol.ReasonCode;
+import io.mqttx.broker.security.scram.ScramCredential;
+import io.mqttx.broker.security.scram.ScramCredentialsFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -193,6 +195,73 @@ class SecurityFactoryTest {
                     "a/b")).isTrue();
             assertThat(s.authorizer().canSubscribe(ClientIdentity.of("c", "u"), "a/b")).isFalse();
             assertThat(s.description()).contains("lists only");
+        }
+    }
+
+    private Path scramUsers() throws Exception {
+        return file("scram", "carol:" + ScramCredentialsFile.format(
+                ScramCredential.fromPassword("pencil".toCharArray(), ScramCredential.MIN_ITERATIONS)) + "\n");
+    }
+
+    @Test
+    void aScramFileAloneOffersScramAndRefusesEveryPlainClient() throws Exception {
+        Path scram = scramUsers();
+        try (Security s = SecurityFactory.build(settings().scramFile(scram).build())) {
+            assertThat(s.enhancedAuthenticators()).extracting(EnhancedAuthenticator::method)
+                    .containsExactly("SCRAM-SHA-256");
+            assertThat(connect(s, null, null)).as("anonymous off by default").isEqualTo(ReasonCode.NOT_AUTHORIZED);
+            assertThat(connect(s, "carol", "pencil")).as("nothing checks a plain password")
+                    .isEqualTo(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
+            assertThat(s.description()).contains("anonymous clients refused")
+                    .contains("SCRAM-SHA-256 from " + scram + " (1 users)");
+        }
+        try (Security s = SecurityFactory.build(settings().scramFile(scram).anonymous(true).build())) {
+            assertThat(connect(s, null, null)).isEqualTo(ReasonCode.SUCCESS);
+            assertThat(connect(s, "carol", "pencil")).as("a claimed name is not let in unverified")
+                    .isEqualTo(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
+        }
+    }
+
+    @Test
+    void aScramFileNextToAPasswordFileOrHookLeavesThePlainPathToThem() throws Exception {
+        try (Security s = SecurityFactory.build(settings().scramFile(scramUsers()).passwordFile(passwords())
+                .cacheTtl(Duration.ZERO).build())) {
+            assertThat(s.enhancedAuthenticators()).hasSize(1);
+            assertThat(connect(s, "alice", PasswordFixtures.ALICE_PASSWORD)).isEqualTo(ReasonCode.SUCCESS);
+            assertThat(connect(s, "carol", "pencil")).isEqualTo(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
+        }
+        try (Security s = SecurityFactory.build(settings().scramFile(scramUsers()).url("http://127.0.0.1:1/auth")
+                .build())) {
+            assertThat(s.enhancedAuthenticators()).hasSize(1);
+            assertThat(s.description()).contains("HTTP hook").contains("SCRAM-SHA-256");
+        }
+        try (Security s = SecurityFactory.build(settings().passwordFile(passwords()).build())) {
+            assertThat(s.enhancedAuthenticators()).as("none unless configured").isEmpty();
+        }
+    }
+
+    @Test
+    void aScramFileThatCannotBeUsedRefusesToBuild() throws Exception {
+        Path missing = dir.resolve("no-such-scram");
+        assertThatThrownBy(() -> SecurityFactory.build(settings().scramFile(missing).build()))
+                .isInstanceOf(SecurityConfigurationException.class)
+                .hasMessageContaining("cannot read the SCRAM credentials file");
+        Path malformed = file("bad-scram", "carol:pencil\n");
+        assertThatThrownBy(() -> SecurityFactory.build(settings().scramFile(malformed).build()))
+                .hasMessageStartingWith(malformed + ":1: ").satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain("pencil"));
+        Path empty = file("empty-scram", "# nobody yet\n");
+        assertThatThrownBy(() -> SecurityFactory.build(settings().scramFile(empty).build()))
+                .hasMessageContaining("has no users").hasMessageContaining("passwd --scram " + empty);
+    }
+
+    @Test
+    void scramUsernamesAreVerifiedSoAclUserBlocksMayUseThem() throws Exception {
+        Path acl = file("acl", "user carol\ntopic readwrite carol/#\n");
+        try (Security s = SecurityFactory.build(settings().scramFile(scramUsers()).topicAuthorization(true)
+                .aclFile(acl).build())) {
+            assertThat(s.authorizer().canPublish(ClientIdentity.of("c", "carol"), "carol/x")).isTrue();
+            assertThat(s.authorizer().canPublish(ClientIdentity.of("c", "dave"), "carol/x")).isFalse();
         }
     }
 }

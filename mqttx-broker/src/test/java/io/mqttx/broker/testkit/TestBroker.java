@@ -6,6 +6,7 @@ import io.mqttx.broker.config.BrokerConfig;
 import io.mqttx.broker.config.ListenerConfig;
 import io.mqttx.broker.security.Authenticator;
 import io.mqttx.broker.security.Authorizer;
+import io.mqttx.broker.security.Security;
 import io.mqttx.broker.store.BrokerStore;
 import io.mqttx.broker.store.memory.MemoryBrokerStore;
 import java.util.List;
@@ -30,9 +31,19 @@ public final class TestBroker implements AutoCloseable {
 
     public static TestBroker start(UnaryOperator<BrokerConfig.Builder> config, BrokerStore store,
                                    Authenticator authenticator, Authorizer authorizer) {
-        BrokerConfig cfg = config.apply(BrokerConfig.builder()
-                .listeners(List.of(ListenerConfig.tcp("127.0.0.1", 0)))).build();
-        return new TestBroker(new MqttBroker(cfg, store, authenticator, authorizer, ClusterBus.LOCAL));
+        return new TestBroker(new MqttBroker(loopback(config), store, authenticator, authorizer, ClusterBus.LOCAL));
+    }
+
+    /** With what {@code SecurityFactory} built, enhanced authentication methods included. */
+    public static TestBroker start(UnaryOperator<BrokerConfig.Builder> config, BrokerStore store, Security security) {
+        MqttBroker broker = new MqttBroker(loopback(config), store, security.authenticator(), security.authorizer(),
+                ClusterBus.LOCAL);
+        security.enhancedAuthenticators().forEach(broker::withEnhancedAuthentication);
+        return new TestBroker(broker);
+    }
+
+    private static BrokerConfig loopback(UnaryOperator<BrokerConfig.Builder> config) {
+        return config.apply(BrokerConfig.builder().listeners(List.of(ListenerConfig.tcp("127.0.0.1", 0)))).build();
     }
 
     public MqttBroker broker() {

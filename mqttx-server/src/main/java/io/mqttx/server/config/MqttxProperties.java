@@ -120,13 +120,15 @@ public record MqttxProperties(
     }
 
     /**
-     * Authentication: a password file or MQTTX's HTTP hook, and whether clients without a username are let in.
-     * {@code SecurityFactory} builds it; null means not set.
+     * Authentication: a password file or MQTTX's HTTP hook, SCRAM-SHA-256 for MQTT 5 clients, and whether clients
+     * without a username are let in. {@code SecurityFactory} builds it; null means not set.
      *
      * @param anonymous    let clients without a username in. Unset: yes while nothing authenticates (with a warning),
-     *                     no as soon as a password file or URL is configured
+     *                     no as soon as a password file, SCRAM file or URL is configured
      * @param isMandatory  MQTTX's spelling of the opposite: true = anonymous clients are refused
      * @param passwordFile users and password hashes, made with {@code java -jar mqttx.jar passwd FILE USER}
+     * @param scramFile    SCRAM-SHA-256 credentials (MQTT 5 enhanced authentication), made with
+     *                     {@code java -jar mqttx.jar passwd --scram FILE USER}
      * @param url          the HTTP authentication hook (POST of client id, username, password)
      * @param timeout      the hook's whole-request deadline
      * @param cacheTtl     how long a successful check is remembered (0: never)
@@ -137,6 +139,7 @@ public record MqttxProperties(
             Boolean anonymous,
             Boolean isMandatory,
             String passwordFile,
+            String scramFile,
             String url,
             @DefaultValue("3s") Duration timeout,
             @DefaultValue("30s") Duration cacheTtl,

@@ -73,7 +73,7 @@ class MqttxPropertiesBinderTest {
         assertThat(p.shareTopic()).isEqualTo(new MqttxProperties.ShareTopic(true, ShareStrategy.ROUND));
         assertThat(p.sysTopic()).isEqualTo(new MqttxProperties.SysTopic(false, Duration.ofSeconds(60), 0));
         assertThat(p.messageBridge()).isEqualTo(new MqttxProperties.MessageBridge(false, List.of()));
-        assertThat(p.auth()).isEqualTo(new MqttxProperties.Auth(null, null, null, null, Duration.ofSeconds(3),
+        assertThat(p.auth()).isEqualTo(new MqttxProperties.Auth(null, null, null, null, null, Duration.ofSeconds(3),
                 Duration.ofSeconds(30), null, 32));
         assertThat(p.acl()).isEqualTo(new MqttxProperties.Acl(null));
         assertThat(p.store()).isEqualTo(new MqttxProperties.Store(MqttxProperties.StoreType.EMBEDDED, "./data",
@@ -164,6 +164,17 @@ class MqttxPropertiesBinderTest {
     }
 
     @Test
+    void authFilesBind() {
+        MqttxProperties.Auth auth = bind(map(
+                "mqttx.auth.password-file", "/etc/mqttx/passwd",
+                "mqttx.auth.scram-file", "/etc/mqttx/scram")).auth();
+        assertThat(auth.passwordFile()).isEqualTo("/etc/mqttx/passwd");
+        assertThat(auth.scramFile()).isEqualTo("/etc/mqttx/scram");
+        assertThat(bind(env(Map.<String, Object>of("MQTTX_AUTH_SCRAMFILE", "/run/scram"))).auth().scramFile())
+                .as("from the environment").isEqualTo("/run/scram");
+    }
+
+    @Test
     void mqttxSpellingsBindToTheSameKeys() {
         MqttxProperties p = bind(map(
                 "mqttx.web-socket.enable", "true",
@@ -177,7 +188,7 @@ class MqttxPropertiesBinderTest {
         assertThat(p.websocket()).isEqualTo(new MqttxProperties.Websocket(true, 9001, "/ws", 0));
         assertThat(p.cluster().innerCacheConsistancyKey()).isEqualTo("k:consistency");
         assertThat(p.limits().maxPacketSize()).isEqualTo(DataSize.ofBytes(8092));
-        assertThat(p.auth()).isEqualTo(new MqttxProperties.Auth(null, true, null, "http://auth.local/check",
+        assertThat(p.auth()).isEqualTo(new MqttxProperties.Auth(null, true, null, null, "http://auth.local/check",
                 Duration.ofSeconds(5), Duration.ofSeconds(30), null, 32));
     }
 

@@ -7,8 +7,11 @@ import io.mqttx.broker.protocol.ProtocolVersion;
 import io.mqttx.broker.protocol.ReasonCode;
 import io.mqttx.broker.security.Authorizer;
 import io.mqttx.broker.security.Credentials;
+import io.mqttx.broker.security.EnhancedAuthenticator;
 import io.mqttx.broker.security.PasswordHash;
 import io.mqttx.broker.security.Security;
+import io.mqttx.broker.security.scram.ScramCredential;
+import io.mqttx.broker.security.scram.ScramCredentialsFile;
 import io.mqttx.broker.store.BrokerStore;
 import io.mqttx.broker.store.embedded.RocksDbBrokerStore;
 import io.mqttx.broker.store.memory.MemoryBrokerStore;
@@ -84,6 +87,56 @@ class SecurityAndStoreFactoryTest {
                 "mqttx.auth.anonymous", "true"))) {
             assertThat(verdict(security, null, null)).isEqualTo(ReasonCode.SUCCESS);
         }
+    }
+
+    private Path scramFile() throws IOException {
+        Path file = dir.resolve("scram");
+        Files.writeString(file, "carol:" + ScramCredentialsFile.format(
+                ScramCredential.fromPassword("pencil".toCharArray(), ScramCredential.MIN_ITERATIONS)) + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
+    @Test
+    void aScramFileOffersScramAndTurnsAnonymousAccessOffUnlessItIsSetExplicitly(CapturedOutput output)
+            throws IOException {
+        Path file = scramFile();
+        try (Security security = SecurityFactory.create(props("mqttx.auth.scram-file", file.toString()))) {
+            assertThat(security.enhancedAuthenticators()).extracting(EnhancedAuthenticator::method)
+                    .containsExactly("SCRAM-SHA-256");
+            assertThat(verdict(security, null, null)).isEqualTo(ReasonCode.NOT_AUTHORIZED);
+            assertThat(verdict(security, "carol", "pencil")).isEqualTo(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
+        }
+        assertThat(output).doesNotContain("no authentication configured");
+        try (Security security = SecurityFactory.create(props("mqttx.auth.scram-file", file.toString(),
+                "mqttx.auth.anonymous", "true"))) {
+            assertThat(verdict(security, null, null)).isEqualTo(ReasonCode.SUCCESS);
+        }
+        try (Security security = SecurityFactory.create(props("mqttx.auth.scram-file", " "))) {
+            assertThat(security.enhancedAuthenticators()).as("blank is unset").isEmpty();
+        }
+    }
+
+    @Test
+    void aScramFileNextToAPasswordFileAddsToIt() throws IOException {
+        try (Security security = SecurityFactory.create(props("mqttx.auth.scram-file", scramFile().toString(),
+                "mqttx.auth.password-file", passwordFile().toString()))) {
+            assertThat(security.enhancedAuthenticators()).hasSize(1);
+            assertThat(verdict(security, "alice", "s3cret")).isEqualTo(ReasonCode.SUCCESS);
+            assertThat(verdict(security, null, null)).isEqualTo(ReasonCode.NOT_AUTHORIZED);
+        }
+    }
+
+    @Test
+    void anUnusableScramFileRefusesToStart() throws IOException {
+        assertThatThrownBy(() -> SecurityFactory.create(props("mqttx.auth.scram-file",
+                dir.resolve("no-scram").toString())))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("cannot read the SCRAM credentials file").hasMessageContaining("no-scram");
+        Path bad = Files.writeString(dir.resolve("bad-scram"), "carol:pencil\n");
+        assertThatThrownBy(() -> SecurityFactory.create(props("mqttx.auth.scram-file", bad.toString())))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith(bad + ":1: ").satisfies(e -> assertThat(e.getMessage()).doesNotContain("pencil"));
     }
 
     @Test

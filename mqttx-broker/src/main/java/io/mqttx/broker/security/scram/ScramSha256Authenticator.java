@@ -23,19 +23,35 @@ public final class ScramSha256Authenticator implements EnhancedAuthenticator {
 
     private final Function<String, ScramCredential> credentials;
     private final java.util.function.Supplier<String> serverNonces;
-    private final byte[] decoySalt = new byte[16];
+    private final byte[] decoyKey = new byte[32];
+    private final int decoyIterations;
 
     /** @param credentials looks a user up; returns null for an unknown user */
     public ScramSha256Authenticator(Function<String, ScramCredential> credentials) {
-        this(credentials, randomNonces(new SecureRandom()));
+        this(credentials, ScramCredential.MIN_ITERATIONS, randomNonces(new SecureRandom()));
     }
 
     /** With a given source of server nonces: for checking the exchange against RFC 7677's example. */
     ScramSha256Authenticator(Function<String, ScramCredential> credentials,
                              java.util.function.Supplier<String> serverNonces) {
+        this(credentials, ScramCredential.MIN_ITERATIONS, serverNonces);
+    }
+
+    /**
+     * @param decoyIterations the iteration count an unknown user is answered with: that of most known users, so
+     *                        the count does not tell which names exist
+     */
+    private ScramSha256Authenticator(Function<String, ScramCredential> credentials, int decoyIterations,
+                                     java.util.function.Supplier<String> serverNonces) {
         this.credentials = credentials;
+        this.decoyIterations = decoyIterations;
         this.serverNonces = serverNonces;
-        new SecureRandom().nextBytes(decoySalt);
+        new SecureRandom().nextBytes(decoyKey);
+    }
+
+    /** The users of a credentials file. */
+    public static ScramSha256Authenticator of(ScramCredentialsFile file) {
+        return new ScramSha256Authenticator(file::lookup, file.typicalIterations(), randomNonces(new SecureRandom()));
     }
 
     private static java.util.function.Supplier<String> randomNonces(SecureRandom random) {
@@ -88,7 +104,10 @@ public final class ScramSha256Authenticator implements EnhancedAuthenticator {
             credential = credentials.apply(username);
             known = credential != null;
             if (!known) {
-                credential = new ScramCredential(decoySalt, ScramCredential.MIN_ITERATIONS, new byte[32], new byte[32]);
+                // the same made-up salt each time for one name, as a real user's would be, different between names
+                byte[] salt = java.util.Arrays.copyOf(ScramCredential.hmac(decoyKey,
+                        username.getBytes(StandardCharsets.UTF_8)), ScramCredentialsFile.MIN_SALT_BYTES);
+                credential = new ScramCredential(salt, decoyIterations, new byte[32], new byte[32]);
             }
             nonce = clientNonce + serverNonces.get();
             serverFirst = "r=" + nonce + ",s=" + B64.encodeToString(credential.salt()) + ",i="
