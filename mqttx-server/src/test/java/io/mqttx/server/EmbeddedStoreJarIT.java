@@ -4,8 +4,10 @@ import static io.mqttx.server.JarProcesses.freePort;
 import static io.mqttx.server.JarProcesses.mosquitto;
 import static io.mqttx.server.JarProcesses.read;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
@@ -35,7 +37,9 @@ class EmbeddedStoreJarIT {
 
         int port2 = freePort();
         broker = jar.startBroker("mqttx-2", port2, "--mqttx.socket.port=" + port2, "--mqttx.store.path=" + data);
-        assertThat(read(jar.log("mqttx-2"))).contains("1 sessions and 1 retained messages restored");
+        // the broker logs what it restored just after its port opens
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(read(jar.log("mqttx-2"))).contains("1 sessions and 1 retained messages restored"));
         // the session resumes (-c, same id) and gets what was queued while it was away, at QoS 1
         assertThat(jar.run("sub-resume", mosquitto("mosquitto_sub", port2, "-c", "-i", "it-persistent", "-q", "1",
                 "-t", "it/queued", "-C", "1", "-W", "20", "-v", "-d"), 0))
