@@ -55,6 +55,12 @@ public final class Session implements Subscriber {
 
     /** Read on publishers' threads to decide whether a delivery goes to the store first. */
     private volatile boolean persistent;
+    /**
+     * Makes a publisher's "persistent? then append" one step against the owner's "no longer persistent, then delete
+     * the stored session": without it an append could land after the delete and stay in the store under this client
+     * id, where the next persistent session of the id would find it.
+     */
+    private final Object storeGate = new Object();
     private long expiryIntervalSeconds;
     /** Written on the owner thread; read elsewhere only for {@link #isOnline()}. */
     private volatile ClientChannel channel;
@@ -126,10 +132,11 @@ public final class Session implements Subscriber {
     void configure(long expirySeconds, ProtocolVersion version) {
         boolean wasPersistent = persistent;
         expiryIntervalSeconds = expirySeconds;
-        persistent = expirySeconds > 0;
-        if (persistent) {
+        if (expirySeconds > 0) {
+            persistent = true;
             services.store().sessions().saveSession(new SessionState(clientId, version, expirySeconds, 0));
         } else if (wasPersistent) {
+            stopStoring();
             services.store().sessions().deleteSession(clientId);
         }
     }
@@ -312,7 +319,19 @@ public final class Session implements Subscriber {
         awaitingRelease.clear();
         sharedFilters.clear();
         if (persistent) {
+            // a later session of this client id owns the stored state from now on: this object writes no more
+            stopStoring();
             services.store().sessions().deleteSession(clientId);
+        }
+    }
+
+    /**
+     * Ends the appends of publishers' threads before the stored session is deleted: one that saw the session
+     * persistent has appended by now (or its atomic unit holds the store's lock, and the delete waits for it).
+     */
+    private void stopStoring() {
+        synchronized (storeGate) {
+            persistent = false;
         }
     }
 
@@ -348,10 +367,7 @@ public final class Session implements Subscriber {
     public void deliver(Delivery delivery) {
         QueuedMessage entry = new QueuedMessage(sequences.incrementAndGet(), delivery.messageId(),
                 delivery.message(), delivery.qos(), delivery.retain(), delivery.subscriptionIds(), 0, Phase.QUEUED);
-        boolean stored = delivery.qos() > 0 && keptInStore(delivery.message());
-        if (stored) {
-            services.store().queues().append(clientId, entry);
-        }
+        boolean stored = delivery.qos() > 0 && appendIfKeptInStore(entry);
         String sharedFilter = delivery.sharedFilter();
         // always a task of its own, even on this thread: it may send at once, and the publisher's atomic store
         // unit that holds the entry is written only when routing ends
@@ -361,6 +377,16 @@ public final class Session implements Subscriber {
             }
             enqueue(entry, stored);
         });
+    }
+
+    private boolean appendIfKeptInStore(QueuedMessage entry) {
+        synchronized (storeGate) {
+            if (keptInStore(entry.message())) {
+                services.store().queues().append(clientId, entry);
+                return true;
+            }
+            return false;
+        }
     }
 
     private void enqueue(QueuedMessage m, boolean stored) {
@@ -658,6 +684,11 @@ public final class Session implements Subscriber {
     }
 
     public void onSubscribe(InboundPacket.Subscribe subscribe, ClientChannel from) {
+        if (discarded) {
+            // a packet of a connection whose session ended (taken over with Clean Start): the topic tree keys
+            // subscriptions by client id, so this would replace those of the client's new session
+            return;
+        }
         BrokerConfig config = services.config();
         List<ReasonCode> codes = new ArrayList<>(subscribe.subscriptions().size());
         List<Subscription> retainedWanted = new ArrayList<>();
@@ -751,6 +782,9 @@ public final class Session implements Subscriber {
     }
 
     public void onUnsubscribe(InboundPacket.Unsubscribe unsubscribe, ClientChannel from) {
+        if (discarded) {
+            return; // as in onSubscribe: the filters by this client id belong to its new session now
+        }
         List<ReasonCode> codes = new ArrayList<>(unsubscribe.topicFilters().size());
         for (String filter : unsubscribe.topicFilters()) {
             boolean existed = subscriptions.remove(filter) != null;
