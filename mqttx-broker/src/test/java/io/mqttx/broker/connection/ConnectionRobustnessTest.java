@@ -8,7 +8,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.mqttx.broker.conformance.ConformanceCases;
-import io.mqttx.broker.conformance.Packets;
+import io.mqttx.broker.testkit.Packets;
 import io.mqttx.broker.security.Authenticator;
 import io.mqttx.broker.security.ClientIdentity;
 import io.mqttx.broker.store.memory.MemoryBrokerStore;
