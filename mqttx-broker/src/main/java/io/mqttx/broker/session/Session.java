@@ -50,6 +50,7 @@ public final class Session implements Subscriber {
     private final EventExecutor owner;
     private final SessionServices services;
     private final ReceiveCheck receiveCheck;
+    private final SessionLogs logs;
     private final BrokerConfig.Limits limits;
     private final AtomicLong sequences = new AtomicLong();
 
@@ -79,9 +80,11 @@ public final class Session implements Subscriber {
     private final Set<Integer> awaitingRelease = new HashSet<>();
     private int nextPacketId = 1;
 
-    Session(String clientId, EventExecutor owner, SessionServices services, ReceiveCheck receiveCheck) {
+    Session(String clientId, EventExecutor owner, SessionServices services, ReceiveCheck receiveCheck,
+            SessionLogs logs) {
         this.clientId = clientId;
         this.receiveCheck = receiveCheck;
+        this.logs = logs;
         this.owner = owner;
         this.services = services;
         this.limits = services.config().limits();
@@ -556,7 +559,7 @@ public final class Session implements Subscriber {
         if (SysTopics.isSys(message.topic())
                 || !services.authorizer().canPublish(from.identity(), message.topic())) {
             // $SYS belongs to the broker: no client publishes there [MQTT-4.7.2-1 note]
-            log.info("client {} may not publish to {}", clientId, message.topic());
+            logs.publishDenied().log("client {} may not publish to {}", clientId, message.topic());
             if (qos > 0) {
                 // 3.1.1 has no negative ack: the positive one tells the client to stop re-sending [MQTT-3.3.5-2]
                 from.send(OutboundPackets.ack(qos == 1 ? AckType.PUBACK : AckType.PUBREC, packetId,
@@ -760,7 +763,8 @@ public final class Session implements Subscriber {
             try {
                 authorizedFilter = Topics.parseShared(filter, limits.maxTopicLevels()).filter();
             } catch (IllegalArgumentException e) {
-                log.info("client {}: invalid shared subscription '{}': {}", clientId, filter, e.getMessage());
+                logs.invalidFilter().log("client {}: invalid shared subscription '{}': {}", clientId, filter,
+                        e.getMessage());
                 return ReasonCode.TOPIC_FILTER_INVALID;
             }
             if (s.noLocal()) {
@@ -770,12 +774,12 @@ public final class Session implements Subscriber {
         } else {
             String why = Topics.checkTopicFilter(filter, limits.maxTopicLevels());
             if (why != null) {
-                log.info("client {}: invalid topic filter '{}': {}", clientId, filter, why);
+                logs.invalidFilter().log("client {}: invalid topic filter '{}': {}", clientId, filter, why);
                 return ReasonCode.TOPIC_FILTER_INVALID;
             }
         }
         if (!services.authorizer().canSubscribe(from.identity(), authorizedFilter)) {
-            log.info("client {} may not subscribe to {}", clientId, filter);
+            logs.subscribeDenied().log("client {} may not subscribe to {}", clientId, filter);
             return ReasonCode.NOT_AUTHORIZED;
         }
         return null;

@@ -7,8 +7,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.mqttx.broker.testkit.Packets;
 import io.mqttx.broker.connection.MqttConnection;
+import io.mqttx.broker.session.Session;
+import io.mqttx.broker.testkit.Packets;
+import io.mqttx.broker.testkit.PahoClients;
+import io.mqttx.broker.testkit.PahoClients.Client;
 import io.mqttx.broker.testkit.RawClient;
 import io.mqttx.broker.testkit.TestBroker;
 import java.io.IOException;
@@ -21,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * A flood of misbehaving sockets is not a flood of the log: each kind of problem is logged at INFO once, then at
- * most once per interval with a count, and each occurrence at DEBUG.
+ * A flood of misbehaving sockets, or a client repeating a refused request, is not a flood of the log: each kind of
+ * problem is logged at INFO once, then at most once per interval with a count, and each occurrence at DEBUG.
  */
 class ConnectionLogFloodTest {
     private static final int SOCKETS = 100;
@@ -30,17 +33,21 @@ class ConnectionLogFloodTest {
     private final Logger project = (Logger) LoggerFactory.getLogger("io.mqttx");
     private final Logger connection = (Logger) LoggerFactory.getLogger(MqttConnection.class);
     private final Logger guard = (Logger) LoggerFactory.getLogger("io.mqttx.broker.transport.FirstPacketGuard");
+    private final Logger session = (Logger) LoggerFactory.getLogger(Session.class);
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
     private Level connectionLevel;
     private Level guardLevel;
+    private Level sessionLevel;
 
     @BeforeEach
     void capture() {
         connectionLevel = connection.getLevel();
         guardLevel = guard.getLevel();
+        sessionLevel = session.getLevel();
         // DEBUG too, to see that every occurrence is still logged, only not at INFO
         connection.setLevel(Level.DEBUG);
         guard.setLevel(Level.DEBUG);
+        session.setLevel(Level.DEBUG);
         lines.start();
         project.addAppender(lines);
     }
@@ -50,6 +57,7 @@ class ConnectionLogFloodTest {
         project.detachAppender(lines);
         connection.setLevel(connectionLevel);
         guard.setLevel(guardLevel);
+        session.setLevel(sessionLevel);
     }
 
     @Test
@@ -83,6 +91,18 @@ class ConnectionLogFloodTest {
         }
         assertBounded("is not a CONNECT");
         assertThat(infoOrAbove()).as("INFO/WARN lines of the whole broker").hasSizeLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void aClientRepeatingARefusedPublishLogsABoundedNumberOfInfoLines() throws Exception {
+        try (TestBroker broker = TestBroker.start();
+             Client client = PahoClients.connect(broker.uri(), "denied-publisher", true)) {
+            for (int i = 0; i < SOCKETS; i++) {
+                // $SYS belongs to the broker; QoS 1, so each has been handled once its PUBACK is back
+                client.publish("$SYS/forged", "no", 1, false);
+            }
+        }
+        assertBounded("may not publish to $SYS/forged");
     }
 
     /** One INFO line or two (should the run cross the interval), and every occurrence logged at some level. */
