@@ -383,13 +383,21 @@ public final class Session implements Subscriber {
     }
 
     private boolean appendIfKeptInStore(QueuedMessage entry) {
-        synchronized (storeGate) {
-            if (keptInStore(entry.message())) {
-                services.store().queues().append(clientId, entry);
-                return true;
-            }
-            return false;
+        if (!keptInStore(entry.message())) {
+            return false; // if it turns persistent meanwhile, enqueue() appends it
         }
+        boolean[] appended = new boolean[1];
+        // in an atomic unit of the store (the publisher's, or one of its own): a store that locks takes its lock
+        // before the gate on every path, and the owner never holds the gate while it calls the store
+        services.store().atomically(() -> {
+            synchronized (storeGate) {
+                if (persistent) {
+                    services.store().queues().append(clientId, entry);
+                    appended[0] = true;
+                }
+            }
+        });
+        return appended[0];
     }
 
     private void enqueue(QueuedMessage m, boolean stored) {
