@@ -110,11 +110,15 @@ final class JarProcesses implements BeforeEachCallback, AfterEachCallback {
         return p;
     }
 
-    /** Starts the jar and waits until {@code port} accepts connections; fails with the log if it exits first. */
+    /**
+     * Starts the jar and waits until {@code port} accepts connections and the broker has logged that it started (every
+     * listener bound, what it restored counted: the port of the first listener opens before that line is written);
+     * fails with the log if it exits first.
+     */
     Process startBroker(String name, int port, String... args) throws IOException {
         Process broker = start(name, java(args));
         await("port " + port + " open").atMost(START_BOUND).pollInterval(Duration.ofMillis(20))
-                .until(() -> portOpen(port) || !broker.isAlive());
+                .until(() -> (portOpen(port) && read(log(name)).contains(") started in ")) || !broker.isAlive());
         assertThat(broker.isAlive()).as("broker running; log:%n%s", read(log(name))).isTrue();
         return broker;
     }

@@ -7,6 +7,7 @@ import static io.mqttx.server.JarProcesses.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mqttx.broker.testkit.PahoClients;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,12 +27,16 @@ class MqttxJarIT {
     @Test
     void theJarServesMosquittoClientsAndStopsCleanlyOnSigterm() throws Exception {
         int port = freePort();
+        int wsPort = freePort();
         long t0 = System.nanoTime();
-        Process broker = jar.startBroker("mqttx", port, "--mqttx.socket.port=" + port, "--mqttx.enable-test-mode=true");
+        Process broker = jar.startBroker("mqttx", port, "--mqttx.socket.port=" + port, "--mqttx.enable-test-mode=true",
+                "--mqttx.websocket.enable=true", "--mqttx.websocket.port=" + wsPort);
         long startMillis = (System.nanoTime() - t0) / 1_000_000;
         Files.writeString(jar.work.resolve("start-time-ms.txt"), startMillis + System.lineSeparator());
         System.out.println("mqttx.jar: process start to port open in " + startMillis + " ms");
         assertThat(read(jar.log("mqttx"))).contains("listening for MQTT (tcp").contains("mqttx 0.1.0");
+        await("WebSocket port open").atMost(JarProcesses.START_BOUND).until(() -> portOpen(wsPort));
+        assertThat(read(jar.log("mqttx"))).contains("listening for MQTT (ws: WebSocket at /mqtt)");
 
         // QoS 1: the subscriber is up (SUBACK seen) before the publish, and gets it at QoS 1
         // stdbuf: mosquitto_sub's debug lines would otherwise sit in its stdout buffer until it exits
@@ -50,6 +55,21 @@ class MqttxJarIT {
                 "-d"), 0);
         assertThat(jar.run("sub-retained", mosquitto("mosquitto_sub", port, "-t", "it/retained", "-q", "1",
                 "-C", "1", "-W", "20", "-v", "-d"), 0)).contains("r1").contains("it/retained kept");
+
+        // plain ws:// (no TLS): a Paho client over WebSocket gets its own QoS 1 message back, and one that
+        // mosquitto_pub sent over TCP
+        try (PahoClients.Client ws = PahoClients.connect("ws://127.0.0.1:" + wsPort + "/mqtt", "it-ws", true)) {
+            ws.paho.subscribe("it/ws/#", 1);
+            ws.publish("it/ws/own", "over ws", 1, false);
+            PahoClients.Received own = ws.next();
+            assertThat(own.topic()).isEqualTo("it/ws/own");
+            assertThat(own.text()).isEqualTo("over ws");
+            jar.run("pub-to-ws", mosquitto("mosquitto_pub", port, "-t", "it/ws/tcp", "-q", "1", "-m", "from tcp"), 0);
+            PahoClients.Received fromTcp = ws.next();
+            assertThat(fromTcp.topic()).isEqualTo("it/ws/tcp");
+            assertThat(fromTcp.text()).isEqualTo("from tcp");
+            assertThat(fromTcp.message().getQos()).isEqualTo(1);
+        }
 
         // SIGTERM: Spring's shutdown hook closes the broker; the JVM reports 128 + 15
         long s0 = System.nanoTime();

@@ -67,6 +67,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private ScheduledFuture<?> connectTimeout;
     private final ArrayDeque<MqttMessage> pending = new ArrayDeque<>();
     private final PublishRate publishRate;
+    private final ConnectionLogs logs;
     /** Null without a publish rate limit. */
     private final TokenBucket publishTokens;
     /** Packets read while over the publish rate, in order; reading is paused while there are any. */
@@ -102,7 +103,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private byte[] finalAuthData;
 
     public MqttConnection(ConnectionServices services) {
-        this(services, false, new PublishRate(services.config().limits().maxPublishRate(), services.metrics()));
+        this(services, false, new PublishRate(services.config().limits().maxPublishRate(), services.metrics()),
+                ConnectionLogs.create());
     }
 
     /**
@@ -111,13 +113,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
      *        without one is anonymous (username null), whatever its CONNECT says, so that no CONNECT can claim a
      *        certificate's identity. The password is passed on unchanged.
      * @param publishRate the PUBLISH rate this connection is held to
+     * @param logs where lines about a misbehaving client go, shared by the connections of the listener
      */
     public MqttConnection(ConnectionServices services, boolean certificateCommonNameAsUsername,
-                          PublishRate publishRate) {
+                          PublishRate publishRate, ConnectionLogs logs) {
         this.services = services;
         this.limits = services.config().limits();
         this.certificateCommonNameAsUsername = certificateCommonNameAsUsername;
         this.publishRate = publishRate;
+        this.logs = logs;
         this.publishTokens = publishRate.newBucket();
     }
 
@@ -129,7 +133,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         long timeoutMillis = services.config().connectTimeout().toMillis();
         connectTimeout = ctx.executor().schedule(() -> {
             if (state == State.AWAIT_CONNECT || state == State.CONNECTING) {
-                log.info("{}: no CONNECT within {} ms, closing", channel.remoteAddress(), timeoutMillis);
+                logs.noConnect().log("{}: no CONNECT within {} ms, closing", channel.remoteAddress(), timeoutMillis);
                 state = State.CLOSING;
                 channel.close();
             }
@@ -238,7 +242,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private void onConnect(MqttMessage message) {
         if (message.fixedHeader().messageType() != MqttMessageType.CONNECT) {
             // [MQTT-3.1.0-1]: no reply, nothing read further
-            log.info("{}: first packet is {} not CONNECT, closing", channel.remoteAddress(),
+            logs.notConnectFirst().log("{}: first packet is {} not CONNECT, closing", channel.remoteAddress(),
                     message.fixedHeader().messageType());
             services.metrics().protocolViolation();
             state = State.CLOSING;
@@ -477,7 +481,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     private void refuse(ReasonCode reason, String why) {
         services.metrics().connectionRefused();
-        log.info("client {} ({}): CONNECT refused, {} (0x{})", clientId, channel.remoteAddress(), why,
+        logs.refused().log("client {} ({}): CONNECT refused, {} (0x{})", clientId, channel.remoteAddress(), why,
                 Integer.toHexString(reason.value()));
         sendConnackAndClose(reason, why);
     }
@@ -744,7 +748,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             return;
         }
         services.metrics().protocolViolation();
-        log.info("client {} ({}): {} -> closing with 0x{}", clientId.isEmpty() ? "?" : clientId,
+        logs.violation().log("client {} ({}): {} -> closing with 0x{}", clientId.isEmpty() ? "?" : clientId,
                 channel.remoteAddress(), v.getMessage(), Integer.toHexString(v.reasonCode().value()));
         if (!connackSent) {
             sendConnackAndClose(v.reasonCode(), v.getMessage());

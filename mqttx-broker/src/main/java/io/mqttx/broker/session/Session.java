@@ -50,11 +50,18 @@ public final class Session implements Subscriber {
     private final EventExecutor owner;
     private final SessionServices services;
     private final ReceiveCheck receiveCheck;
+    private final SessionLogs logs;
     private final BrokerConfig.Limits limits;
     private final AtomicLong sequences = new AtomicLong();
 
     /** Read on publishers' threads to decide whether a delivery goes to the store first. */
     private volatile boolean persistent;
+    /**
+     * Makes a publisher's "persistent? then append" one step against the owner's "no longer persistent, then delete
+     * the stored session": without it an append could land after the delete and stay in the store under this client
+     * id, where the next persistent session of the id would find it.
+     */
+    private final Object storeGate = new Object();
     private long expiryIntervalSeconds;
     /** Written on the owner thread; read elsewhere only for {@link #isOnline()}. */
     private volatile ClientChannel channel;
@@ -73,9 +80,11 @@ public final class Session implements Subscriber {
     private final Set<Integer> awaitingRelease = new HashSet<>();
     private int nextPacketId = 1;
 
-    Session(String clientId, EventExecutor owner, SessionServices services, ReceiveCheck receiveCheck) {
+    Session(String clientId, EventExecutor owner, SessionServices services, ReceiveCheck receiveCheck,
+            SessionLogs logs) {
         this.clientId = clientId;
         this.receiveCheck = receiveCheck;
+        this.logs = logs;
         this.owner = owner;
         this.services = services;
         this.limits = services.config().limits();
@@ -126,10 +135,11 @@ public final class Session implements Subscriber {
     void configure(long expirySeconds, ProtocolVersion version) {
         boolean wasPersistent = persistent;
         expiryIntervalSeconds = expirySeconds;
-        persistent = expirySeconds > 0;
-        if (persistent) {
+        if (expirySeconds > 0) {
+            persistent = true;
             services.store().sessions().saveSession(new SessionState(clientId, version, expirySeconds, 0));
         } else if (wasPersistent) {
+            stopStoring();
             services.store().sessions().deleteSession(clientId);
         }
     }
@@ -312,7 +322,19 @@ public final class Session implements Subscriber {
         awaitingRelease.clear();
         sharedFilters.clear();
         if (persistent) {
+            // a later session of this client id owns the stored state from now on: this object writes no more
+            stopStoring();
             services.store().sessions().deleteSession(clientId);
+        }
+    }
+
+    /**
+     * Ends the appends of publishers' threads before the stored session is deleted: one that saw the session
+     * persistent has appended by now (or its atomic unit holds the store's lock, and the delete waits for it).
+     */
+    private void stopStoring() {
+        synchronized (storeGate) {
+            persistent = false;
         }
     }
 
@@ -348,10 +370,7 @@ public final class Session implements Subscriber {
     public void deliver(Delivery delivery) {
         QueuedMessage entry = new QueuedMessage(sequences.incrementAndGet(), delivery.messageId(),
                 delivery.message(), delivery.qos(), delivery.retain(), delivery.subscriptionIds(), 0, Phase.QUEUED);
-        boolean stored = delivery.qos() > 0 && keptInStore(delivery.message());
-        if (stored) {
-            services.store().queues().append(clientId, entry);
-        }
+        boolean stored = delivery.qos() > 0 && appendIfKeptInStore(entry);
         String sharedFilter = delivery.sharedFilter();
         // always a task of its own, even on this thread: it may send at once, and the publisher's atomic store
         // unit that holds the entry is written only when routing ends
@@ -361,6 +380,24 @@ public final class Session implements Subscriber {
             }
             enqueue(entry, stored);
         });
+    }
+
+    private boolean appendIfKeptInStore(QueuedMessage entry) {
+        if (!keptInStore(entry.message())) {
+            return false; // if it turns persistent meanwhile, enqueue() appends it
+        }
+        boolean[] appended = new boolean[1];
+        // in an atomic unit of the store (the publisher's, or one of its own): a store that locks takes its lock
+        // before the gate on every path, and the owner never holds the gate while it calls the store
+        services.store().atomically(() -> {
+            synchronized (storeGate) {
+                if (persistent) {
+                    services.store().queues().append(clientId, entry);
+                    appended[0] = true;
+                }
+            }
+        });
+        return appended[0];
     }
 
     private void enqueue(QueuedMessage m, boolean stored) {
@@ -530,7 +567,7 @@ public final class Session implements Subscriber {
         if (SysTopics.isSys(message.topic())
                 || !services.authorizer().canPublish(from.identity(), message.topic())) {
             // $SYS belongs to the broker: no client publishes there [MQTT-4.7.2-1 note]
-            log.info("client {} may not publish to {}", clientId, message.topic());
+            logs.publishDenied().log("client {} may not publish to {}", clientId, message.topic());
             if (qos > 0) {
                 // 3.1.1 has no negative ack: the positive one tells the client to stop re-sending [MQTT-3.3.5-2]
                 from.send(OutboundPackets.ack(qos == 1 ? AckType.PUBACK : AckType.PUBREC, packetId,
@@ -658,6 +695,11 @@ public final class Session implements Subscriber {
     }
 
     public void onSubscribe(InboundPacket.Subscribe subscribe, ClientChannel from) {
+        if (discarded) {
+            // a packet of a connection whose session ended (taken over with Clean Start): the topic tree keys
+            // subscriptions by client id, so this would replace those of the client's new session
+            return;
+        }
         BrokerConfig config = services.config();
         List<ReasonCode> codes = new ArrayList<>(subscribe.subscriptions().size());
         List<Subscription> retainedWanted = new ArrayList<>();
@@ -729,7 +771,8 @@ public final class Session implements Subscriber {
             try {
                 authorizedFilter = Topics.parseShared(filter, limits.maxTopicLevels()).filter();
             } catch (IllegalArgumentException e) {
-                log.info("client {}: invalid shared subscription '{}': {}", clientId, filter, e.getMessage());
+                logs.invalidFilter().log("client {}: invalid shared subscription '{}': {}", clientId, filter,
+                        e.getMessage());
                 return ReasonCode.TOPIC_FILTER_INVALID;
             }
             if (s.noLocal()) {
@@ -739,18 +782,21 @@ public final class Session implements Subscriber {
         } else {
             String why = Topics.checkTopicFilter(filter, limits.maxTopicLevels());
             if (why != null) {
-                log.info("client {}: invalid topic filter '{}': {}", clientId, filter, why);
+                logs.invalidFilter().log("client {}: invalid topic filter '{}': {}", clientId, filter, why);
                 return ReasonCode.TOPIC_FILTER_INVALID;
             }
         }
         if (!services.authorizer().canSubscribe(from.identity(), authorizedFilter)) {
-            log.info("client {} may not subscribe to {}", clientId, filter);
+            logs.subscribeDenied().log("client {} may not subscribe to {}", clientId, filter);
             return ReasonCode.NOT_AUTHORIZED;
         }
         return null;
     }
 
     public void onUnsubscribe(InboundPacket.Unsubscribe unsubscribe, ClientChannel from) {
+        if (discarded) {
+            return; // as in onSubscribe: the filters by this client id belong to its new session now
+        }
         List<ReasonCode> codes = new ArrayList<>(unsubscribe.topicFilters().size());
         for (String filter : unsubscribe.topicFilters()) {
             boolean existed = subscriptions.remove(filter) != null;

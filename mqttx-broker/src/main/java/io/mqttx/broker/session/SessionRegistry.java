@@ -22,6 +22,7 @@ public final class SessionRegistry {
     private final EventExecutor[] owners;
     private final SessionServices services;
     private final ReceiveCheck receiveCheck;
+    private final SessionLogs logs = SessionLogs.create();
 
     public SessionRegistry(List<EventExecutor> owners, SessionServices services) {
         this.owners = owners.toArray(new EventExecutor[0]);
@@ -75,7 +76,7 @@ public final class SessionRegistry {
     }
 
     private Session newSession(String clientId, EventExecutor owner) {
-        Session session = new Session(clientId, owner, services, receiveCheck);
+        Session session = new Session(clientId, owner, services, receiveCheck, logs);
         session.onExpired(() -> remove(session));
         sessions.put(clientId, session);
         return session;

@@ -2,9 +2,11 @@ package io.mqttx.broker.transport;
 
 import io.mqttx.broker.config.BrokerConfig;
 import io.mqttx.broker.config.ListenerConfig;
+import io.mqttx.broker.connection.ConnectionLogs;
 import io.mqttx.broker.connection.ConnectionServices;
 import io.mqttx.broker.connection.MqttConnection;
 import io.mqttx.broker.limits.PublishRate;
+import io.mqttx.broker.limits.ThrottledLog;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -19,6 +21,7 @@ import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline of one listener's connections: TLS when configured, then HTTP upgrade and WebSocket framing when it is
@@ -34,6 +37,11 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     private final ConnectionServices services;
     private final ChannelGroup channels;
     private final PublishRate publishRate;
+    private final ConnectionLogs connectionLogs = ConnectionLogs.create();
+    private final ThrottledLog firstByteLog = new ThrottledLog(LoggerFactory.getLogger(FirstPacketGuard.class));
+    private final ThrottledLog tlsLog = new ThrottledLog(LoggerFactory.getLogger(TlsErrorHandler.class));
+    private final ThrottledLog webSocketGateLog = new ThrottledLog(LoggerFactory.getLogger(WebSocketGate.class));
+    private final ThrottledLog webSocketLog = new ThrottledLog(LoggerFactory.getLogger(WebSocketMqttCodec.class));
 
     /** @param sslContext null for a plain listener */
     MqttChannelInitializer(ListenerConfig listener, SslContext sslContext, ConnectionServices services,
@@ -54,7 +62,7 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
             // a client that stalls in the handshake is dropped as one that never sends CONNECT would be
             ssl.setHandshakeTimeoutMillis(services.config().connectTimeout().toMillis());
             p.addLast("tls", ssl);
-            p.addLast("tls-errors", new TlsErrorHandler());
+            p.addLast("tls-errors", new TlsErrorHandler(tlsLog));
         }
         if (listener.transport() == ListenerConfig.Transport.WEBSOCKET) {
             addWebSocketHandlers(p, listener, services.config());
@@ -63,10 +71,10 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
                 publishRate);
     }
 
-    static void addWebSocketHandlers(ChannelPipeline p, ListenerConfig listener, BrokerConfig config) {
+    private void addWebSocketHandlers(ChannelPipeline p, ListenerConfig listener, BrokerConfig config) {
         p.addLast("http", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
-        p.addLast("ws-gate", new WebSocketGate(listener.path(), listener.allowedOrigins()));
+        p.addLast("ws-gate", new WebSocketGate(listener.path(), listener.allowedOrigins(), webSocketGateLog));
         WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(listener.path())
                 // the gate has matched the path exactly; this lets a query string through
@@ -87,19 +95,20 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
                         .build())
                 .build();
         p.addLast("ws-protocol", new WebSocketServerProtocolHandler(ws));
-        p.addLast("ws-mqtt", new WebSocketMqttCodec());
+        p.addLast("ws-mqtt", new WebSocketMqttCodec(webSocketLog));
     }
 
-    static void addMqttHandlers(ChannelPipeline p, ConnectionServices services,
+    private void addMqttHandlers(ChannelPipeline p, ConnectionServices services,
                                 boolean certificateCommonNameAsUsername, PublishRate publishRate) {
         BrokerConfig.Limits limits = services.config().limits();
-        p.addLast("guard", new FirstPacketGuard());
+        p.addLast("guard", new FirstPacketGuard(firstByteLog));
         // whole, structurally checked packets only: Netty's decoder does not bound its reads by the Remaining Length
         p.addLast("framer", new PacketFramer(limits.maxPacketSize()));
         p.addLast("decoder", new MqttDecoder(limits.maxPacketSize(), limits.maxClientIdLength()));
         p.addLast("encoder", MqttEncoder.INSTANCE);
         // writes of one read batch, and of deliveries queued together, leave in one syscall
         p.addLast("flush", new FlushConsolidationHandler(64, true));
-        p.addLast("connection", new MqttConnection(services, certificateCommonNameAsUsername, publishRate));
+        p.addLast("connection", new MqttConnection(services, certificateCommonNameAsUsername, publishRate,
+                connectionLogs));
     }
 }

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.mqttx.broker.limits.ThrottledLog;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,13 @@ import org.slf4j.LoggerFactory;
 final class TlsErrorHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(TlsErrorHandler.class);
 
+    /** Failures any client can cause at will; shared by the connections of the listener. */
+    private final ThrottledLog failures;
     private boolean handshakeFailed;
+
+    TlsErrorHandler(ThrottledLog failures) {
+        this.failures = failures;
+    }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
@@ -25,7 +32,7 @@ final class TlsErrorHandler extends ChannelInboundHandlerAdapter {
                 log.debug("{}: TLS handshake done", ctx.channel().remoteAddress());
             } else {
                 handshakeFailed = true;
-                log.info("{}: TLS handshake failed: {}", ctx.channel().remoteAddress(), message(handshake.cause()));
+                failures.log("{}: TLS handshake failed: {}", ctx.channel().remoteAddress(), message(handshake.cause()));
                 ctx.close();
             }
         }
@@ -38,7 +45,7 @@ final class TlsErrorHandler extends ChannelInboundHandlerAdapter {
         if (tls instanceof SSLException) {
             // a handshake failure was logged with its completion event; a later one (bad record) is logged here
             if (!handshakeFailed) {
-                log.info("{}: TLS error, closing: {}", ctx.channel().remoteAddress(), message(tls));
+                failures.log("{}: TLS error, closing: {}", ctx.channel().remoteAddress(), message(tls));
             }
             ctx.close();
             return;

@@ -16,8 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.mqttx.broker.limits.ThrottledLog;
 
 /**
  * Checks an HTTP request before Netty's WebSocket handshake sees it, and refuses, with a status and a closed
@@ -32,16 +31,17 @@ import org.slf4j.LoggerFactory;
  * Removes itself once a request has passed: the connection is a WebSocket from then on.
  */
 final class WebSocketGate extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private static final Logger log = LoggerFactory.getLogger(WebSocketGate.class);
-
     /** What MQTT clients ask for: {@code mqtt} (MQTT 3.1.1 and 5), the older {@code mqttv3.1} and {@code mqttv3.1.1}. */
     static final List<String> SUBPROTOCOLS = List.of("mqtt", "mqttv3.1", "mqttv3.1.1");
 
     private final String path;
     private final Set<String> allowedOrigins;
+    /** Refusals any client can cause at will; shared by the connections of the listener. */
+    private final ThrottledLog refusals;
 
-    WebSocketGate(String path, List<String> allowedOrigins) {
+    WebSocketGate(String path, List<String> allowedOrigins, ThrottledLog refusals) {
         this.path = path;
+        this.refusals = refusals;
         this.allowedOrigins = allowedOrigins.stream().map(o -> o.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
     }
@@ -81,8 +81,8 @@ final class WebSocketGate extends SimpleChannelInboundHandler<FullHttpRequest> {
         return false;
     }
 
-    private static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String why) {
-        log.info("{}: WebSocket request refused ({}): {}", ctx.channel().remoteAddress(), status.code(), why);
+    private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String why) {
+        refusals.log("{}: WebSocket request refused ({}): {}", ctx.channel().remoteAddress(), status.code(), why);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.copiedBuffer(why + "\n", StandardCharsets.UTF_8));
         response.headers()

@@ -16,8 +16,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.mqttx.broker.limits.ThrottledLog;
 
 /**
  * Turns WebSocket frames into the byte stream the MQTT decoder reads, and the encoder's bytes into binary frames.
@@ -28,12 +27,18 @@ import org.slf4j.LoggerFactory;
  * "unsupported data"). Ping, pong and close frames are answered by Netty's protocol handler in front of this one.
  */
 final class WebSocketMqttCodec extends ChannelDuplexHandler {
-    private static final Logger log = LoggerFactory.getLogger(WebSocketMqttCodec.class);
     private static final long CLOSE_FRAME_WAIT_MILLIS = 1000;
+
+    /** Errors any client can cause at will; shared by the connections of the listener. */
+    private final ThrottledLog log;
 
     private boolean open;
     private boolean closeFrameSent;
     private boolean closing;
+
+    WebSocketMqttCodec(ThrottledLog log) {
+        this.log = log;
+    }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
@@ -58,7 +63,7 @@ final class WebSocketMqttCodec extends ChannelDuplexHandler {
             ReferenceCountUtil.release(msg);
         } else if (msg instanceof TextWebSocketFrame) {
             ReferenceCountUtil.release(msg);
-            log.info("{}: text WebSocket frame, closing [MQTT-6.0.0-1]", ctx.channel().remoteAddress());
+            log.log("{}: text WebSocket frame, closing [MQTT-6.0.0-1]", ctx.channel().remoteAddress());
             closeWith(ctx, WebSocketCloseStatus.INVALID_MESSAGE_TYPE);
         } else {
             ReferenceCountUtil.release(msg);
@@ -92,7 +97,7 @@ final class WebSocketMqttCodec extends ChannelDuplexHandler {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof CorruptedWebSocketFrameException || cause instanceof WebSocketHandshakeException) {
             // the client's error, answered by Netty (close frame 1002 or HTTP 400): one line, not a stack trace
-            log.info("{}: WebSocket protocol error, closing: {}", ctx.channel().remoteAddress(), cause.getMessage());
+            log.log("{}: WebSocket protocol error, closing: {}", ctx.channel().remoteAddress(), cause.getMessage());
             ctx.close();
             return;
         }

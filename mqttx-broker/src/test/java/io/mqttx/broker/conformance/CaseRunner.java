@@ -2,6 +2,7 @@ package io.mqttx.broker.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mqttx.broker.testkit.Packets;
 import io.mqttx.broker.testkit.RawClient;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.mqttx.broker.conformance;
 
+import io.mqttx.broker.testkit.Packets;
 import java.util.List;
 
 /**

@@ -1,14 +1,14 @@
 package io.mqttx.broker.conformance;
 
-import static io.mqttx.broker.conformance.Packets.CONNACK_OK;
-import static io.mqttx.broker.conformance.Packets.ack;
-import static io.mqttx.broker.conformance.Packets.cat;
-import static io.mqttx.broker.conformance.Packets.connect311;
-import static io.mqttx.broker.conformance.Packets.hex;
-import static io.mqttx.broker.conformance.Packets.publish;
-import static io.mqttx.broker.conformance.Packets.slashes;
-import static io.mqttx.broker.conformance.Packets.suback;
-import static io.mqttx.broker.conformance.Packets.subscribe;
+import static io.mqttx.broker.testkit.Packets.CONNACK_OK;
+import static io.mqttx.broker.testkit.Packets.ack;
+import static io.mqttx.broker.testkit.Packets.cat;
+import static io.mqttx.broker.testkit.Packets.connect311;
+import static io.mqttx.broker.testkit.Packets.hex;
+import static io.mqttx.broker.testkit.Packets.publish;
+import static io.mqttx.broker.testkit.Packets.slashes;
+import static io.mqttx.broker.testkit.Packets.suback;
+import static io.mqttx.broker.testkit.Packets.subscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,6 +18,7 @@ import io.mqttx.broker.security.Authenticator;
 import io.mqttx.broker.security.Authorizer;
 import io.mqttx.broker.security.ClientIdentity;
 import io.mqttx.broker.store.memory.MemoryBrokerStore;
+import io.mqttx.broker.testkit.Packets;
 import io.mqttx.broker.testkit.PahoClients;
 import io.mqttx.broker.testkit.PahoClients.Client;
 import io.mqttx.broker.testkit.RawClient;

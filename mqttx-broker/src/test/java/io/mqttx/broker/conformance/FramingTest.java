@@ -1,11 +1,12 @@
 package io.mqttx.broker.conformance;
 
 import static io.mqttx.broker.conformance.ConformanceCases.V5_CONNACK_OK;
-import static io.mqttx.broker.conformance.Packets.CONNACK_OK;
-import static io.mqttx.broker.conformance.Packets.cat;
-import static io.mqttx.broker.conformance.Packets.hex;
+import static io.mqttx.broker.testkit.Packets.CONNACK_OK;
+import static io.mqttx.broker.testkit.Packets.cat;
+import static io.mqttx.broker.testkit.Packets.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mqttx.broker.testkit.Packets;
 import io.mqttx.broker.testkit.RawClient;
 import io.mqttx.broker.testkit.TestBroker;
 import java.time.Duration;

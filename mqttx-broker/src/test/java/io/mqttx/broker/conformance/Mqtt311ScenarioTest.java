@@ -1,11 +1,11 @@
 package io.mqttx.broker.conformance;
 
-import static io.mqttx.broker.conformance.Packets.CONNACK_OK;
-import static io.mqttx.broker.conformance.Packets.ack;
-import static io.mqttx.broker.conformance.Packets.connect311;
-import static io.mqttx.broker.conformance.Packets.connect311Will;
-import static io.mqttx.broker.conformance.Packets.hex;
-import static io.mqttx.broker.conformance.Packets.publish;
+import static io.mqttx.broker.testkit.Packets.CONNACK_OK;
+import static io.mqttx.broker.testkit.Packets.ack;
+import static io.mqttx.broker.testkit.Packets.connect311;
+import static io.mqttx.broker.testkit.Packets.connect311Will;
+import static io.mqttx.broker.testkit.Packets.hex;
+import static io.mqttx.broker.testkit.Packets.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
@@ -13,6 +13,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
+import io.mqttx.broker.testkit.Packets;
 import io.mqttx.broker.testkit.PahoClients;
 import io.mqttx.broker.testkit.PahoClients.Client;
 import io.mqttx.broker.testkit.RawClient;

@@ -1,17 +1,18 @@
 package io.mqttx.broker.conformance;
 
 import static io.mqttx.broker.conformance.ConformanceCases.V5_CONNACK_OK;
-import static io.mqttx.broker.conformance.Packets.CLEAN;
-import static io.mqttx.broker.conformance.Packets.cat;
-import static io.mqttx.broker.conformance.Packets.connect5;
-import static io.mqttx.broker.conformance.Packets.disconnect5;
-import static io.mqttx.broker.conformance.Packets.hex;
-import static io.mqttx.broker.conformance.Packets.packet;
-import static io.mqttx.broker.conformance.Packets.propU32;
-import static io.mqttx.broker.conformance.Packets.str;
+import static io.mqttx.broker.testkit.Packets.CLEAN;
+import static io.mqttx.broker.testkit.Packets.cat;
+import static io.mqttx.broker.testkit.Packets.connect5;
+import static io.mqttx.broker.testkit.Packets.disconnect5;
+import static io.mqttx.broker.testkit.Packets.hex;
+import static io.mqttx.broker.testkit.Packets.packet;
+import static io.mqttx.broker.testkit.Packets.propU32;
+import static io.mqttx.broker.testkit.Packets.str;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mqttx.broker.config.BrokerConfig;
+import io.mqttx.broker.testkit.Packets;
 import io.mqttx.broker.testkit.PahoClients;
 import io.mqttx.broker.testkit.PahoClients.Client;
 import io.mqttx.broker.testkit.RawClient;

@@ -1,13 +1,13 @@
 package io.mqttx.broker.limits;
 
-import static io.mqttx.broker.conformance.Packets.CONNACK_OK;
-import static io.mqttx.broker.conformance.Packets.hex;
+import static io.mqttx.broker.testkit.Packets.CONNACK_OK;
+import static io.mqttx.broker.testkit.Packets.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mqttx.broker.config.BrokerConfig;
 import io.mqttx.broker.config.ListenerConfig;
-import io.mqttx.broker.conformance.Packets;
+import io.mqttx.broker.testkit.Packets;
 import io.mqttx.broker.testkit.RawClient;
 import io.mqttx.broker.testkit.TestBroker;
 import java.io.IOException;

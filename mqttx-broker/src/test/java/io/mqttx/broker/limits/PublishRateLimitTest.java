@@ -1,11 +1,11 @@
 package io.mqttx.broker.limits;
 
-import static io.mqttx.broker.conformance.Packets.CONNACK_OK;
+import static io.mqttx.broker.testkit.Packets.CONNACK_OK;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mqttx.broker.config.BrokerConfig;
-import io.mqttx.broker.conformance.Packets;
+import io.mqttx.broker.testkit.Packets;
 import io.mqttx.broker.testkit.PahoClients;
 import io.mqttx.broker.testkit.PahoClients.Client;
 import io.mqttx.broker.testkit.PahoClients.Received;

@@ -1,16 +1,16 @@
 package io.mqttx.broker.limits;
 
-import static io.mqttx.broker.conformance.Packets.CONNACK_OK;
-import static io.mqttx.broker.conformance.Packets.ack;
-import static io.mqttx.broker.conformance.Packets.connect311;
-import static io.mqttx.broker.conformance.Packets.hex;
-import static io.mqttx.broker.conformance.Packets.publish;
-import static io.mqttx.broker.conformance.Packets.suback;
-import static io.mqttx.broker.conformance.Packets.subscribe;
+import static io.mqttx.broker.testkit.Packets.CONNACK_OK;
+import static io.mqttx.broker.testkit.Packets.ack;
+import static io.mqttx.broker.testkit.Packets.connect311;
+import static io.mqttx.broker.testkit.Packets.hex;
+import static io.mqttx.broker.testkit.Packets.publish;
+import static io.mqttx.broker.testkit.Packets.suback;
+import static io.mqttx.broker.testkit.Packets.subscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mqttx.broker.config.BrokerConfig;
-import io.mqttx.broker.conformance.Packets;
+import io.mqttx.broker.testkit.Packets;
 import io.mqttx.broker.testkit.RawClient;
 import io.mqttx.broker.testkit.TestBroker;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package io.mqttx.broker.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mqttx.broker.conformance.Packets;
+import io.mqttx.broker.testkit.Packets;
 import io.mqttx.broker.testkit.PahoClients;
 import io.mqttx.broker.testkit.PahoClients.Client;
 import io.mqttx.broker.testkit.RawClient;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mqttx.broker.store.memory.MemoryBrokerStore;
+import io.mqttx.broker.testkit.Packets;
 import io.mqttx.broker.testkit.PahoClients;
 import io.mqttx.broker.testkit.PahoClients.Client;
 import io.mqttx.broker.testkit.RawClient;
@@ -148,7 +149,7 @@ class AclBrokerTest {
             int sessions = broker.broker().sessionCount();
 
             try (RawClient willer = new RawClient(broker.port())) {
-                willer.send(RawPackets.connect("willer", true, "alice", null, "will/denied", "last words"));
+                willer.send(Packets.connect311("willer", true, "alice", "will/denied", "last words"));
                 assertThat(willer.readHex(4)).isEqualTo("20 02 00 00");
             } // closed without DISCONNECT: the will is due
             // the session is discarded on its owner thread after the will was routed (or dropped)
@@ -158,7 +159,7 @@ class AclBrokerTest {
             assertThat(first.text()).as("the will to a topic alice may not write was dropped").isEqualTo("control");
 
             try (RawClient willer = new RawClient(broker.port())) {
-                willer.send(RawPackets.connect("willer", true, "alice", null, "will/ok", "allowed will"));
+                willer.send(Packets.connect311("willer", true, "alice", "will/ok", "allowed will"));
                 assertThat(willer.readHex(4)).isEqualTo("20 02 00 00");
             }
             assertThat(watcher.next().text()).as("a will alice may write is published").isEqualTo("allowed will");

@@ -1,17 +1,17 @@
 package io.mqttx.broker.sys;
 
-import static io.mqttx.broker.conformance.Packets.CLEAN;
-import static io.mqttx.broker.conformance.Packets.connect5;
-import static io.mqttx.broker.conformance.Packets.str;
+import static io.mqttx.broker.testkit.Packets.CLEAN;
+import static io.mqttx.broker.testkit.Packets.connect5;
+import static io.mqttx.broker.testkit.Packets.str;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mqttx.broker.config.BrokerConfig;
 import io.mqttx.broker.conformance.ConformanceCases;
-import io.mqttx.broker.conformance.Packets;
 import io.mqttx.broker.security.Authenticator;
 import io.mqttx.broker.security.Authorizer;
 import io.mqttx.broker.security.ClientIdentity;
 import io.mqttx.broker.store.memory.MemoryBrokerStore;
+import io.mqttx.broker.testkit.Packets;
 import io.mqttx.broker.testkit.PahoClients;
 import io.mqttx.broker.testkit.PahoClients.Client;
 import io.mqttx.broker.testkit.PahoClients.Received;

@@ -12,6 +12,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.mqttx.broker.config.ListenerConfig;
+import io.mqttx.broker.testkit.Packets;
 import io.mqttx.broker.testkit.PahoClients.Client;
 import io.mqttx.broker.testkit.TestBroker;
 import java.io.ByteArrayOutputStream;
@@ -147,13 +148,13 @@ class WebSocketListenerTest {
             RecordingListener listener = new RecordingListener();
             WebSocket ws = open(b.broker().port("ws"), listener);
             // CONNECT (3.1.1, clean session, client id "ws-raw") cut in the middle of its protocol name
-            byte[] connect = HEX.parseHex("101200044d5154540402003c000677732d726177");
+            byte[] connect = Packets.bytes(Packets.connect311("ws-raw"));
             ws.sendBinary(ByteBuffer.wrap(connect, 0, 5), true).join();
             ws.sendBinary(ByteBuffer.wrap(connect, 5, connect.length - 5), true).join();
             await().atMost(Duration.ofSeconds(5)).until(() -> listener.hex().startsWith("20020000"));
 
             // SUBSCRIBE a/b QoS 0 and PINGREQ in one frame
-            ws.sendBinary(ByteBuffer.wrap(HEX.parseHex("82080001" + "0003612f6200" + "c000")), true).join();
+            ws.sendBinary(ByteBuffer.wrap(Packets.bytes(Packets.cat(Packets.subscribe(1, "a/b", 0), Packets.PINGREQ))), true).join();
             await().atMost(Duration.ofSeconds(5))
                     .until(() -> listener.hex().contains("9003000100") && listener.hex().contains("d000"));
 
@@ -164,7 +165,7 @@ class WebSocketListenerTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> listener.hex().endsWith("30070003612f626869"));
 
             // DISCONNECT: the broker ends the WebSocket with a normal close frame, not just a dropped TCP connection
-            ws.sendBinary(ByteBuffer.wrap(HEX.parseHex("e000")), true).join();
+            ws.sendBinary(ByteBuffer.wrap(Packets.bytes(Packets.DISCONNECT)), true).join();
             assertThat(listener.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1000);
         }
     }
@@ -174,7 +175,7 @@ class WebSocketListenerTest {
         try (TestBroker b = wsBroker()) {
             RecordingListener listener = new RecordingListener();
             WebSocket ws = open(b.broker().port("ws"), listener);
-            ws.sendBinary(ByteBuffer.wrap(HEX.parseHex("101200044d5154540402003c000677732d726177")), true).join();
+            ws.sendBinary(ByteBuffer.wrap(Packets.bytes(Packets.connect311("ws-raw"))), true).join();
             await().atMost(Duration.ofSeconds(5)).until(() -> listener.hex().startsWith("20020000"));
             await().atMost(Duration.ofSeconds(5)).until(() -> b.broker().metrics().activeConnections() == 1);
 

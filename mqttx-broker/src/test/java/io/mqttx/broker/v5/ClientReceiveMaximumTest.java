@@ -1,14 +1,14 @@
 package io.mqttx.broker.v5;
 
-import static io.mqttx.broker.conformance.Packets.CLEAN;
-import static io.mqttx.broker.conformance.Packets.ack;
-import static io.mqttx.broker.conformance.Packets.cat;
-import static io.mqttx.broker.conformance.Packets.connect5;
-import static io.mqttx.broker.conformance.Packets.propU16;
-import static io.mqttx.broker.conformance.Packets.publish5;
-import static io.mqttx.broker.conformance.Packets.str;
-import static io.mqttx.broker.conformance.Packets.suback5;
-import static io.mqttx.broker.conformance.Packets.subscribe5;
+import static io.mqttx.broker.testkit.Packets.CLEAN;
+import static io.mqttx.broker.testkit.Packets.ack;
+import static io.mqttx.broker.testkit.Packets.cat;
+import static io.mqttx.broker.testkit.Packets.connect5;
+import static io.mqttx.broker.testkit.Packets.propU16;
+import static io.mqttx.broker.testkit.Packets.publish5;
+import static io.mqttx.broker.testkit.Packets.str;
+import static io.mqttx.broker.testkit.Packets.suback5;
+import static io.mqttx.broker.testkit.Packets.subscribe5;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
@@ -34,7 +34,7 @@ class ClientReceiveMaximumTest {
             pub.connect();
             for (String payload : new String[] {"31", "32", "33"}) {
                 pub.publishWith().topic("rm/t").qos(MqttQos.AT_LEAST_ONCE)
-                        .payload(io.mqttx.broker.conformance.Packets.bytes(payload)).send();
+                        .payload(io.mqttx.broker.testkit.Packets.bytes(payload)).send();
             }
             raw.expect(cat(publish5(0x02, "rm/t", 1, "", "31"), publish5(0x02, "rm/t", 2, "", "32")));
             raw.assertSilentFor(Duration.ofMillis(500)); // the third waits for the window

@@ -1,15 +1,15 @@
 package io.mqttx.broker.v5;
 
-import static io.mqttx.broker.conformance.Packets.CLEAN;
-import static io.mqttx.broker.conformance.Packets.cat;
-import static io.mqttx.broker.conformance.Packets.connect5;
-import static io.mqttx.broker.conformance.Packets.packet;
-import static io.mqttx.broker.conformance.Packets.propU16;
-import static io.mqttx.broker.conformance.Packets.propU32;
-import static io.mqttx.broker.conformance.Packets.publish5;
-import static io.mqttx.broker.conformance.Packets.str;
-import static io.mqttx.broker.conformance.Packets.suback5;
-import static io.mqttx.broker.conformance.Packets.subscribe5;
+import static io.mqttx.broker.testkit.Packets.CLEAN;
+import static io.mqttx.broker.testkit.Packets.cat;
+import static io.mqttx.broker.testkit.Packets.connect5;
+import static io.mqttx.broker.testkit.Packets.packet;
+import static io.mqttx.broker.testkit.Packets.propU16;
+import static io.mqttx.broker.testkit.Packets.propU32;
+import static io.mqttx.broker.testkit.Packets.publish5;
+import static io.mqttx.broker.testkit.Packets.str;
+import static io.mqttx.broker.testkit.Packets.suback5;
+import static io.mqttx.broker.testkit.Packets.subscribe5;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
@@ -18,7 +18,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.mqttx.broker.conformance.ConformanceCases;
-import io.mqttx.broker.conformance.Packets;
+import io.mqttx.broker.testkit.Packets;
 import io.mqttx.broker.testkit.RawClient;
 import io.mqttx.broker.testkit.TestBroker;
 import java.nio.charset.StandardCharsets;

@@ -11,12 +11,12 @@ import io.mqttx.broker.security.Authorizer;
 import io.mqttx.broker.store.QueuedMessage;
 import io.mqttx.broker.store.QueuedMessage.Phase;
 import io.mqttx.broker.store.SessionState;
+import io.mqttx.broker.testkit.Packets;
 import io.mqttx.broker.testkit.PahoClients;
 import io.mqttx.broker.testkit.PahoClients.Client;
 import io.mqttx.broker.testkit.PahoClients.Received;
 import io.mqttx.broker.testkit.RawClient;
 import io.mqttx.broker.testkit.TestBroker;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -189,7 +189,7 @@ class RocksDbStoreRestartTest {
             assertThat(publish.type()).isEqualTo(3);
             assertThat(publish.qos()).isEqualTo(2);
             packetId = publish.publishPacketId();
-            sub.send(ack(0x50, packetId)); // PUBREC
+            sub.send(Packets.ack(0x50, packetId)); // PUBREC
             Packet pubrel = Packet.read(sub);
             assertThat(pubrel.type()).isEqualTo(6);
             assertThat(pubrel.packetId()).isEqualTo(packetId);
@@ -201,7 +201,7 @@ class RocksDbStoreRestartTest {
             Packet again = Packet.read(sub);
             assertThat(again.type()).as("PUBREL resent, not the PUBLISH [MQTT-4.4.0-1]").isEqualTo(6);
             assertThat(again.packetId()).isEqualTo(packetId);
-            sub.send(ack(0x70, packetId)); // PUBCOMP
+            sub.send(Packets.ack(0x70, packetId)); // PUBCOMP
             assertNothingElseQueued(sub);
         }
         restart();
@@ -230,9 +230,9 @@ class RocksDbStoreRestartTest {
             assertThat(again.dup()).isTrue();
             assertThat(again.publishPacketId()).isEqualTo(first.publishPacketId());
             assertThat(again.publishPayload()).isEqualTo("payload-y");
-            sub.send(ack(0x50, again.publishPacketId()));
+            sub.send(Packets.ack(0x50, again.publishPacketId()));
             assertThat(Packet.read(sub).type()).isEqualTo(6);
-            sub.send(ack(0x70, again.publishPacketId()));
+            sub.send(Packets.ack(0x70, again.publishPacketId()));
             assertNothingElseQueued(sub);
         }
     }
@@ -258,14 +258,14 @@ class RocksDbStoreRestartTest {
             Packet pubrec = Packet.read(pub);
             assertThat(pubrec.type()).isEqualTo(5);
             assertThat(pubrec.packetId()).isEqualTo(7);
-            pub.send(ack(0x62, 7)); // PUBREL
+            pub.send(Packets.ack(0x62, 7)); // PUBREL
             Packet pubcomp = Packet.read(pub);
             assertThat(pubcomp.type()).isEqualTo(7);
             assertThat(pubcomp.packetId()).isEqualTo(7);
             // QoS 2 like "once": Paho hands a QoS 2 message over at PUBREL, so only equal QoS keeps the order
             pub.send(publish("z", "end", 2, 8, false));
             assertThat(Packet.read(pub).type()).isEqualTo(5);
-            pub.send(ack(0x62, 8));
+            pub.send(Packets.ack(0x62, 8));
             assertThat(Packet.read(pub).type()).isEqualTo(7);
         }
         try (Client sub = PahoClients.connect(broker.uri(), "listener", persistent())) {
@@ -282,21 +282,14 @@ class RocksDbStoreRestartTest {
 
     /** A PINGREQ answered by the very next packet proves nothing else was queued before it. */
     private static void assertNothingElseQueued(RawClient c) throws IOException {
-        c.send(new byte[] {(byte) 0xC0, 0});
+        c.send(Packets.PINGREQ);
         Packet next = Packet.read(c);
         assertThat(next.type()).as("expected PINGRESP, got packet type %d", next.type()).isEqualTo(13);
     }
 
     /** Sends CONNECT (3.1.1) and returns the CONNACK's session-present flag, asserting it was accepted. */
     private static int connect(RawClient c, String clientId, boolean clean) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        writeString(body, "MQTT");
-        body.write(4);
-        body.write(clean ? 0x02 : 0x00);
-        body.write(0);
-        body.write(60);
-        writeString(body, clientId);
-        c.send(packet(0x10, body.toByteArray()));
+        c.send(Packets.connect("MQTT", 4, clean ? Packets.CLEAN : 0, 60, Packets.str(clientId)));
         Packet connack = Packet.read(c);
         assertThat(connack.type()).isEqualTo(2);
         assertThat(connack.body()[1]).as("CONNACK return code").isEqualTo((byte) 0);
@@ -304,48 +297,15 @@ class RocksDbStoreRestartTest {
     }
 
     private static void subscribe(RawClient c, String filter, int qos) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(0);
-        body.write(1);
-        writeString(body, filter);
-        body.write(qos);
-        c.send(packet(0x82, body.toByteArray()));
+        c.send(Packets.subscribe(1, filter, qos));
         Packet suback = Packet.read(c);
         assertThat(suback.type()).isEqualTo(9);
         assertThat(suback.body()[2]).isEqualTo((byte) qos);
     }
 
-    private static byte[] publish(String topic, String payload, int qos, int packetId, boolean dup) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        writeString(body, topic);
-        body.write(packetId >> 8);
-        body.write(packetId);
-        body.writeBytes(payload.getBytes(StandardCharsets.UTF_8));
-        return packet(0x30 | (dup ? 8 : 0) | (qos << 1), body.toByteArray());
-    }
-
-    private static byte[] ack(int header, int packetId) {
-        return new byte[] {(byte) header, 2, (byte) (packetId >> 8), (byte) packetId};
-    }
-
-    private static void writeString(ByteArrayOutputStream out, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.write(b.length >> 8);
-        out.write(b.length);
-        out.writeBytes(b);
-    }
-
-    private static byte[] packet(int header, byte[] body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(header);
-        int len = body.length;
-        do {
-            int digit = len % 128;
-            len /= 128;
-            out.write(len > 0 ? digit | 0x80 : digit);
-        } while (len > 0);
-        out.writeBytes(body);
-        return out.toByteArray();
+    private static String publish(String topic, String payload, int qos, int packetId, boolean dup) {
+        return Packets.publish((dup ? 8 : 0) | (qos << 1), topic, packetId,
+                Packets.hex(payload.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** One MQTT packet as read from the wire. */
@@ -412,8 +372,7 @@ class RocksDbStoreRestartTest {
                 RawClient c = new RawClient(broker.port());
                 connected.add(c);
                 // 3.1.1 CONNECT, Clean Session 0: a persistent session
-                c.send(io.mqttx.broker.conformance.Packets.connect("MQTT", 4, 0, 60,
-                        io.mqttx.broker.conformance.Packets.str("offline-" + i)));
+                c.send(Packets.connect("MQTT", 4, 0, 60, Packets.str("offline-" + i)));
                 assertThat(c.readHex(4)).isEqualTo("20 02 00 00");
             }
             long beforeClose = System.currentTimeMillis();

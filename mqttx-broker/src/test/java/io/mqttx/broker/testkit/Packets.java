@@ -1,12 +1,13 @@
-package io.mqttx.broker.conformance;
+package io.mqttx.broker.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /**
- * Builds MQTT packets as hex strings, byte for byte, so a case can say exactly what goes on the wire, including
- * what no client library would send. Lengths are computed, so a case only spells out the bytes it means to break.
+ * Builds MQTT packets as hex strings, byte for byte, so a test can say exactly what goes on the wire, including
+ * what no client library would send (or not acknowledging what it would). Lengths are computed, so a test only
+ * spells out the bytes it means to break. The one raw-packet builder of the tests; {@link RawClient} sends them.
  */
 public final class Packets {
     private static final HexFormat HEX = HexFormat.of();
@@ -122,6 +123,17 @@ public final class Packets {
     /** A 3.1.1 CONNECT with a will (QoS 0, not retained). */
     public static String connect311Will(String clientId, int keepAlive, String willTopic, String willPayload) {
         return connect("MQTT", 4, CLEAN | 0x04, keepAlive, cat(str(clientId), str(willTopic), str(willPayload)));
+    }
+
+    /**
+     * A 3.1.1 CONNECT with keepalive 60 and a user name (no password); with a QoS 0 will when {@code willTopic} is
+     * not null.
+     */
+    public static String connect311(String clientId, boolean cleanSession, String username, String willTopic,
+                                    String willPayload) {
+        int flags = (cleanSession ? CLEAN : 0) | 0x80 | (willTopic != null ? 0x04 : 0);
+        String will = willTopic != null ? cat(str(willTopic), str(willPayload)) : "";
+        return connect("MQTT", 4, flags, 60, cat(str(clientId), will, str(username)));
     }
 
     /** MQTT 5 CONNECT with any flags, properties (hex, without their length) and payload. */
