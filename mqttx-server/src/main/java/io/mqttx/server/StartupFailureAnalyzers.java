@@ -13,7 +13,7 @@ public final class StartupFailureAnalyzers {
         @Override
         protected FailureAnalysis analyze(Throwable rootFailure, InvalidConfigurationException cause) {
             return new FailureAnalysis(String.join(System.lineSeparator(), cause.problems()),
-                    "Change or remove the settings above. docs/configuration.md lists every key, its default and"
+                    "Change or remove the settings above. the README's Configuration table lists every key, its default and"
                             + " whether this version has the feature.", cause);
         }
     }

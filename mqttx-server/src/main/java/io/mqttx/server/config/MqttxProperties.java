@@ -12,7 +12,7 @@ import org.springframework.util.unit.DataSize;
  * Everything under {@code mqttx.}, as the user wrote it: MQTTX's keys (DESIGN.md section 4) and mqttx's own. Bound by
  * {@link MqttxPropertiesBinder}, which adds MQTTX's alternative spellings and refuses unknown keys;
  * {@link BrokerConfigFactory} turns it into the core's {@code BrokerConfig}. The defaults here are the contract and
- * match {@code application.yml} (a test holds the two together). {@code docs/configuration.md} explains each key.
+ * match {@code application.yml} (a test holds the two together). The README's Configuration table explains each key (a test checks each is there).
  *
  * <p>Spring compares names without dashes, so MQTTX's {@code web-socket.*} is the same key as {@code websocket.*}.
  *

@@ -135,7 +135,7 @@ public final class MqttxPropertiesBinder {
                 String value = property == null ? null : String.valueOf(property.getValue());
                 if (foreign == null) {
                     problems.add(name + ": unknown key" + origin(property)
-                            + "; docs/configuration.md lists every mqttx key");
+                            + "; the README's Configuration table lists every mqttx key");
                 } else if (foreign.refusedValue() != null && foreign.refusedValue().equalsIgnoreCase(value)) {
                     problems.add(name + "=" + value + ": " + foreign.refusal());
                 } else {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mqttx.broker.config.BrokerConfig.ShareStrategy;
 import io.mqttx.broker.config.TlsConfig.ClientAuth;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +18,7 @@ import org.springframework.boot.context.properties.bind.PlaceholdersResolver;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.ClassPathResource;
@@ -48,6 +51,23 @@ class MqttxPropertiesBinderTest {
             sources.add(ConfigurationPropertySource.from(ps));
         }
         return sources;
+    }
+
+    /** The README's Configuration table is where users look a key up: every key of the packaged file is in it. */
+    @Test
+    void everyKeyOfThePackagedApplicationYmlIsInTheReadmesTable() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        List<String> keys = new ArrayList<>();
+        for (PropertySource<?> ps : new YamlPropertySourceLoader()
+                .load("application.yml", new ClassPathResource("application.yml"))) {
+            for (String name : ((EnumerablePropertySource<?>) ps).getPropertyNames()) {
+                if (name.startsWith("mqttx.")) {
+                    keys.add(name.replaceAll("\\[\\d+]$", ""));
+                }
+            }
+        }
+        assertThat(keys).hasSizeGreaterThan(50);
+        assertThat(keys).allSatisfy(key -> assertThat(readme).contains("| `" + key + "`"));
     }
 
     @Test
