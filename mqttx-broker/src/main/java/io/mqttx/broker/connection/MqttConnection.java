@@ -30,6 +30,7 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -59,6 +60,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private State state = State.AWAIT_CONNECT;
     private ScheduledFuture<?> connectTimeout;
     private final ArrayDeque<MqttMessage> pending = new ArrayDeque<>();
+    /** Packet handling for a session on another event loop, waiting for the end of the read (one task per burst). */
+    private final ArrayList<Runnable> sessionWork = new ArrayList<>();
 
     private volatile ProtocolVersion version = ProtocolVersion.MQTT_3_1_1;
     private volatile Session session;
@@ -180,6 +183,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         while (!pending.isEmpty()) {
             ReferenceCountUtil.release(pending.poll());
         }
+        handOverSessionWork();
         Session s = session;
         if (s != null) {
             services.metrics().connectionClosed();
@@ -426,6 +430,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 ReferenceCountUtil.release(m);
             }
         }
+        handOverSessionWork(); // a task, not a read: no read-complete follows
     }
 
     private void refuse(ReasonCode reason, String why) {
@@ -489,7 +494,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
      * would otherwise wait forever for its acknowledgement (CVE-2026-95842 class).
      */
     private void onSessionThread(Session s, Runnable handling) {
-        s.execute(() -> {
+        Runnable task = () -> {
             try {
                 handling.run();
             } catch (ProtocolViolation v) {
@@ -501,7 +506,40 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                     channel.close();
                 });
             }
-        });
+        };
+        if (s.isOwnerThread()) {
+            task.run();
+        } else {
+            sessionWork.add(task);
+        }
+    }
+
+    /**
+     * Hands the packets of one read burst to a session owned by another event loop as one task, in order. Called at
+     * the end of every read, and before anything else of this connection goes to the session.
+     */
+    private void handOverSessionWork() {
+        if (sessionWork.isEmpty()) {
+            return;
+        }
+        Session s = session;
+        if (sessionWork.size() == 1) {
+            s.execute(sessionWork.get(0));
+        } else {
+            Runnable[] burst = sessionWork.toArray(new Runnable[0]);
+            s.execute(() -> {
+                for (Runnable task : burst) {
+                    task.run(); // each ends its own faults (onSessionThread)
+                }
+            });
+        }
+        sessionWork.clear();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        handOverSessionWork();
+        ctx.fireChannelReadComplete();
     }
 
     private InboundPacket.Publish resolveTopicAlias(InboundPacket.Publish p) {
@@ -529,6 +567,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             Session s = session;
             long expiry = d.sessionExpiryInterval();
             ProtocolVersion v = version;
+            handOverSessionWork();
             s.execute(() -> services.registry().updateExpiry(s, expiry, v));
         }
         // 0x04 asks for the will to be published all the same [MQTT-3.14.4-3]

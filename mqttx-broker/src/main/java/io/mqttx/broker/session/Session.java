@@ -107,6 +107,11 @@ public final class Session implements Subscriber {
         return discarded;
     }
 
+    /** Whether the calling thread is the session's owner thread. */
+    public boolean isOwnerThread() {
+        return owner.inEventLoop();
+    }
+
     /** Runs a task on the owner thread: at once if already there. */
     public void execute(Runnable task) {
         if (owner.inEventLoop()) {
