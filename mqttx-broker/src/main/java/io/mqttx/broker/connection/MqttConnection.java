@@ -33,11 +33,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +65,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final ArrayDeque<MqttMessage> pending = new ArrayDeque<>();
     /** Packet handling for a session on another event loop, waiting for the end of the read (one task per burst). */
     private final ArrayList<Runnable> sessionWork = new ArrayList<>();
+    /** Packets, and violations, from the session's thread on their way to this event loop (see toLoop). */
+    private final Queue<Object> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean outboxDrainScheduled = new AtomicBoolean();
 
     private volatile ProtocolVersion version = ProtocolVersion.MQTT_3_1_1;
     private volatile Session session;
@@ -607,10 +613,38 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             write(message);
             return;
         }
-        try {
-            channel.eventLoop().execute(() -> write(message));
-        } catch (RejectedExecutionException e) {
-            ReferenceCountUtil.release(message); // the broker is shutting down
+        toLoop(message);
+    }
+
+    /**
+     * Passes a packet (or a violation) from another thread to this connection's event loop through the outbox: one
+     * task writes all that gathered meanwhile, instead of one task per packet, in the order they were given.
+     */
+    private void toLoop(Object item) {
+        outbox.add(item);
+        if (outboxDrainScheduled.compareAndSet(false, true)) {
+            try {
+                channel.eventLoop().execute(this::drainOutbox);
+            } catch (RejectedExecutionException e) {
+                // the broker is shutting down: nothing will be written
+                Object dropped;
+                while ((dropped = outbox.poll()) != null) {
+                    ReferenceCountUtil.release(dropped);
+                }
+            }
+        }
+    }
+
+    private void drainOutbox() {
+        // cleared first: an item added from now on is either taken below or schedules the next drain
+        outboxDrainScheduled.set(false);
+        Object item;
+        while ((item = outbox.poll()) != null) {
+            if (item instanceof MqttMessage message) {
+                write(message);
+            } else {
+                ((Runnable) item).run();
+            }
         }
     }
 
@@ -666,7 +700,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void violation(ProtocolViolation v) {
         if (!channel.eventLoop().inEventLoop()) {
-            channel.eventLoop().execute(() -> violation(v));
+            // behind the packets the session sent before it, ahead of those after it (which CLOSING then drops)
+            toLoop((Runnable) () -> violation(v));
             return;
         }
         if (state == State.CLOSING) {
