@@ -31,9 +31,10 @@ public class RatioChart {
         TARGETS.put("stores", new Target("msg_per_sec", 0.5, false, "embedded / memory store, persistent e2e QoS 1"));
     }
 
-    record Bar(String workload, double ratio, Target target) {
+    /** @param lost mqttx's median of lost messages, where the workload counts them: any loss fails the row */
+    record Bar(String workload, double ratio, Target target, long lost) {
         boolean met() {
-            return target.lowerIsBetter() ? ratio <= target.target() : ratio >= target.target();
+            return lost == 0 && (target.lowerIsBetter() ? ratio <= target.target() : ratio >= target.target());
         }
     }
 
@@ -59,24 +60,29 @@ public class RatioChart {
     static void parse(List<String> lines, Map<String, Bar> bars) {
         String workload = null;
         List<String> columns = List.of();
+        long lost = 0;
         for (String line : lines) {
             String t = line.trim();
             if (t.startsWith("== stores:")) {
                 workload = "stores";
             } else if (t.startsWith("== ")) {
                 workload = t.substring(3, t.indexOf(':'));
+                lost = 0;
+            } else if (t.startsWith("median ") && t.split("\\s+")[1].equals("mqttx") && columns.contains("lost")) {
+                String v = t.split("\\s+")[2 + columns.indexOf("lost")];
+                lost = v.matches("\\d+") ? Long.parseLong(v) : 0;
             } else if (t.startsWith("round ") && t.contains("broker")) {
                 String[] f = t.split("\\s+");
                 columns = List.of(f).subList(3, f.length);
             } else if (workload != null && t.startsWith("ratio ") && TARGETS.containsKey(workload)) {
                 String[] f = t.split("\\s+");
                 if ("stores".equals(workload)) { // "ratio  embedded/memory 0.54 (median ...)"
-                    bars.put(workload, new Bar(workload, Double.parseDouble(f[2]), TARGETS.get(workload)));
+                    bars.put(workload, new Bar(workload, Double.parseDouble(f[2]), TARGETS.get(workload), 0));
                     continue;
                 }
                 int i = columns.indexOf(TARGETS.get(workload).key());
                 if (i >= 0 && 2 + i < f.length && !f[2 + i].equals("n/a")) {
-                    bars.put(workload, new Bar(workload, Double.parseDouble(f[2 + i]), TARGETS.get(workload)));
+                    bars.put(workload, new Bar(workload, Double.parseDouble(f[2 + i]), TARGETS.get(workload), lost));
                 }
             }
         }
@@ -95,7 +101,7 @@ public class RatioChart {
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         s.append("<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">mqttx / Mosquitto 2.0, same run "
                 + "(bar), target (black line)</text>\n");
-        s.append("<text x=\"10\" y=\"36\" fill=\"#555\">green: target met; red: not met. Latency: lower is better."
+        s.append("<text x=\"10\" y=\"36\" fill=\"#555\">green: target met; red: not met (or messages lost). Latency: lower is better."
                 + "</text>\n");
         for (double v = 0; v <= max + 1e-9; v += 0.5) {
             double x = left + v / max * width;
@@ -118,9 +124,10 @@ public class RatioChart {
             double tx = left + b.target().target() / max * width;
             s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"black\" "
                     + "stroke-width=\"2\"/>%n", tx, y + 2, tx, y + rowH - 2));
-            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%.2fx (target %s%.1fx)</text>%n",
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%.2fx (target %s%.1fx)%s</text>%n",
                     left + Math.max(w, b.target().target() / max * width) + 6, y + rowH / 2 + 4, b.ratio(),
-                    b.target().lowerIsBetter() ? "&lt;= " : "&gt;= ", b.target().target()));
+                    b.target().lowerIsBetter() ? "&lt;= " : "&gt;= ", b.target().target(),
+                    b.lost() > 0 ? ", mqttx lost " + b.lost() : ""));
             y += rowH;
         }
         s.append("</svg>\n");
