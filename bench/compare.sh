@@ -10,7 +10,9 @@
 #   SCALE=1           multiplies message counts (and conn-hold's connection count): SCALE=0.1 for a quick run
 #   MQTTX_CMD=...     command starting mqttx; PORT is replaced by its port. Default:
 #                     java -jar mqttx-server/target/mqttx.jar --mqttx.socket.port=PORT --mqttx.enable-test-mode=true
-#                     (skipped, with a note, when unset and that jar does not exist)
+#                       --mqttx.limits.max-inflight=1000 --mqttx.limits.max-queued-messages=2147483647
+#                     (the same in-flight window and unbounded queue Mosquitto gets below; skipped, with a
+#                     note, when unset and that jar does not exist)
 #   BENCH_JAVA_OPTS   JVM options of the load generator (default -Xms1g -Xmx4g)
 #   RUN_TIMEOUT=1200  seconds before a single run is killed (the tool has its own timeouts; this is a backstop)
 #   QUIET_MAX_BUSY=30 before each run, wait until the machine is at most this busy (percent of one core)...
@@ -31,11 +33,14 @@ QUIET_MAX_BUSY=${QUIET_MAX_BUSY:-30}
 QUIET_MAX_WAIT=${QUIET_MAX_WAIT:-120}
 RESULTS_DIR=${RESULTS_DIR:-$ROOT/bench/results}
 DEFAULT_MQTTX_JAR=$ROOT/mqttx-server/target/mqttx.jar
-DEFAULT_MQTTX_CMD="java -jar $DEFAULT_MQTTX_JAR --mqttx.socket.port=PORT --mqttx.enable-test-mode=true"
+# The limits Mosquitto gets in start_mosquitto (max_inflight_messages 1000, max_queued_messages 0): with
+# mqttx's defaults (32 in flight, 1,000 queued, oldest dropped) e2e would measure the drop policy.
+DEFAULT_MQTTX_CMD="java -jar $DEFAULT_MQTTX_JAR --mqttx.socket.port=PORT --mqttx.enable-test-mode=true \
+--mqttx.limits.max-inflight=1000 --mqttx.limits.max-queued-messages=2147483647"
 ALL_WORKLOADS="pub0 pub1 pub2 e2e1 e2e1-rate fanout0 conn-hold"
 
 usage() {
-  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 

@@ -37,13 +37,17 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +76,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final TokenBucket publishTokens;
     /** Packets read while over the publish rate, in order; reading is paused while there are any. */
     private final ArrayDeque<MqttMessage> held = new ArrayDeque<>();
+    /** Packet handling for a session on another event loop, waiting for the end of the read (one task per burst). */
+    private final ArrayList<Runnable> sessionWork = new ArrayList<>();
+    /** Packets, and violations, from the session's thread on their way to this event loop (see toLoop). */
+    private final Queue<Object> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean outboxDrainScheduled = new AtomicBoolean();
 
     private volatile ProtocolVersion version = ProtocolVersion.MQTT_3_1_1;
     private volatile Session session;
@@ -218,6 +227,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         while (!held.isEmpty()) {
             ReferenceCountUtil.release(held.poll());
         }
+        handOverSessionWork();
         Session s = session;
         if (s != null) {
             services.metrics().connectionClosed();
@@ -477,6 +487,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 ReferenceCountUtil.release(m);
             }
         }
+        handOverSessionWork(); // a task, not a read: no read-complete follows
     }
 
     private void refuse(ReasonCode reason, String why) {
@@ -556,6 +567,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 ReferenceCountUtil.release(m);
             }
         }
+        handOverSessionWork(); // a scheduled task, not a read: no read-complete follows
         if (state == State.CONNECTED) {
             channel.config().setAutoRead(true);
         }
@@ -590,7 +602,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
      * would otherwise wait forever for its acknowledgement (CVE-2026-95842 class).
      */
     private void onSessionThread(Session s, Runnable handling) {
-        s.execute(() -> {
+        Runnable task = () -> {
             try {
                 handling.run();
             } catch (ProtocolViolation v) {
@@ -602,7 +614,40 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                     channel.close();
                 });
             }
-        });
+        };
+        if (s.isOwnerThread()) {
+            task.run();
+        } else {
+            sessionWork.add(task);
+        }
+    }
+
+    /**
+     * Hands the packets of one read burst to a session owned by another event loop as one task, in order. Called at
+     * the end of every read, and before anything else of this connection goes to the session.
+     */
+    private void handOverSessionWork() {
+        if (sessionWork.isEmpty()) {
+            return;
+        }
+        Session s = session;
+        if (sessionWork.size() == 1) {
+            s.execute(sessionWork.get(0));
+        } else {
+            Runnable[] burst = sessionWork.toArray(new Runnable[0]);
+            s.execute(() -> {
+                for (Runnable task : burst) {
+                    task.run(); // each ends its own faults (onSessionThread)
+                }
+            });
+        }
+        sessionWork.clear();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        handOverSessionWork();
+        ctx.fireChannelReadComplete();
     }
 
     private InboundPacket.Publish resolveTopicAlias(InboundPacket.Publish p) {
@@ -630,6 +675,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             Session s = session;
             long expiry = d.sessionExpiryInterval();
             ProtocolVersion v = version;
+            handOverSessionWork();
             s.execute(() -> services.registry().updateExpiry(s, expiry, v));
         }
         noteCloseReason("client DISCONNECT 0x" + Integer.toHexString(d.reasonCode().value()));
@@ -670,10 +716,38 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             write(message);
             return;
         }
-        try {
-            channel.eventLoop().execute(() -> write(message));
-        } catch (RejectedExecutionException e) {
-            ReferenceCountUtil.release(message); // the broker is shutting down
+        toLoop(message);
+    }
+
+    /**
+     * Passes a packet (or a violation) from another thread to this connection's event loop through the outbox: one
+     * task writes all that gathered meanwhile, instead of one task per packet, in the order they were given.
+     */
+    private void toLoop(Object item) {
+        outbox.add(item);
+        if (outboxDrainScheduled.compareAndSet(false, true)) {
+            try {
+                channel.eventLoop().execute(this::drainOutbox);
+            } catch (RejectedExecutionException e) {
+                // the broker is shutting down: nothing will be written
+                Object dropped;
+                while ((dropped = outbox.poll()) != null) {
+                    ReferenceCountUtil.release(dropped);
+                }
+            }
+        }
+    }
+
+    private void drainOutbox() {
+        // cleared first: an item added from now on is either taken below or schedules the next drain
+        outboxDrainScheduled.set(false);
+        Object item;
+        while ((item = outbox.poll()) != null) {
+            if (item instanceof MqttMessage message) {
+                write(message);
+            } else {
+                ((Runnable) item).run();
+            }
         }
     }
 
@@ -741,7 +815,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void violation(ProtocolViolation v) {
         if (!channel.eventLoop().inEventLoop()) {
-            channel.eventLoop().execute(() -> violation(v));
+            // behind the packets the session sent before it, ahead of those after it (which CLOSING then drops)
+            toLoop((Runnable) () -> violation(v));
             return;
         }
         if (state == State.CLOSING) {

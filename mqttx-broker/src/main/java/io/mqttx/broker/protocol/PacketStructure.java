@@ -222,6 +222,13 @@ public final class PacketStructure {
             }
         }
 
+        /** As {@link #need(int, String)} for a field of a stated size; the message is built only on failure. */
+        void needSized(int n, String field) {
+            if (n > end - pos) {
+                need(n, field + " of " + n + " bytes");
+            }
+        }
+
         void skip(int n) {
             need(n, "a field");
             pos += n;
@@ -242,13 +249,13 @@ public final class PacketStructure {
         /** A length-prefixed field (UTF-8 string or binary data): only its bounds are checked. */
         void string() {
             int n = u16();
-            need(n, "a string or binary field of " + n + " bytes");
+            needSized(n, "a string or binary field");
             pos += n;
         }
 
         String stringValue() {
             int n = u16();
-            need(n, "a string of " + n + " bytes");
+            needSized(n, "a string");
             String s = buf.toString(pos, n, StandardCharsets.UTF_8);
             pos += n;
             return s;
@@ -279,7 +286,7 @@ public final class PacketStructure {
         /** An MQTT 5 property block: each property allowed in the packet, known in type, and at most once. */
         void properties(long allowed, String packet) {
             int length = vbi();
-            need(length, "the property block of " + length + " bytes");
+            needSized(length, "the property block");
             int stop = pos + length;
             long seen = 0;
             while (pos < stop) {

@@ -45,10 +45,17 @@ public final class Router {
             return 0;
         }
         long id = messageIds.incrementAndGet();
-        for (TopicTree.Target t : targets) {
-            int qos = Math.min(message.qos(), t.qos());
-            boolean retain = t.retainAsPublished() && message.retain();
-            t.subscriber().deliver(new Delivery(id, message, qos, retain, t.subscriptionIds(), t.sharedFilter()));
+        Handoff handoff = new Handoff();
+        try {
+            for (TopicTree.Target t : targets) {
+                int qos = Math.min(message.qos(), t.qos());
+                boolean retain = t.retainAsPublished() && message.retain();
+                t.subscriber().deliver(new Delivery(id, message, qos, retain, t.subscriptionIds(), t.sharedFilter()),
+                        handoff);
+            }
+        } finally {
+            // the subscribers that took the message get it even if a later one failed
+            handoff.handOver();
         }
         return targets.size();
     }

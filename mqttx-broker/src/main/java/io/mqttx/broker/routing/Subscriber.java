@@ -11,6 +11,14 @@ public interface Subscriber {
      */
     void deliver(Delivery delivery);
 
+    /**
+     * As {@link #deliver(Delivery)}, but what is to run on the subscriber's own thread goes into {@code handoff},
+     * which the caller hands over once every subscriber of the message has it.
+     */
+    default void deliver(Delivery delivery, Handoff handoff) {
+        deliver(delivery);
+    }
+
     /** Whether a client is connected now: shared groups prefer members that are. */
     default boolean isOnline() {
         return true;

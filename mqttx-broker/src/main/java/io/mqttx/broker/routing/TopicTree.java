@@ -2,7 +2,6 @@ package io.mqttx.broker.routing;
 
 import io.mqttx.broker.config.BrokerConfig.ShareStrategy;
 import io.mqttx.broker.protocol.Subscription;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * lock, which is cheap because subscriptions change far less often than messages flow. All walks are iterative.
  */
 public final class TopicTree {
+    /** Above this many hits, merging by client id goes through a map instead of comparing every pair. */
+    private static final int MERGE_BY_SCAN_MAX = 32;
+
     private final Node root = new Node();
     private final Object writeLock = new Object();
     private final ShareStrategy shareStrategy;
@@ -99,77 +101,140 @@ public final class TopicTree {
     /**
      * Finds who receives a message published to {@code topic}: one {@link Target} per subscriber for its ordinary
      * subscriptions (highest granted QoS, all subscription identifiers) and one per matching shared group.
+     * Runs for every published message, so it allocates only the level strings, a small walk stack and the
+     * result; subscribers matched by more than one filter (rare) are merged without a map up to a few dozen hits.
      */
     public List<Target> match(String topic, String publisherId) {
-        String[] levels = topic.split("/", -1);
-        boolean dollar = topic.startsWith("$");
-        Map<String, Target> byClient = new HashMap<>();
-        List<Target> targets = new ArrayList<>();
-        ArrayDeque<Node> nodes = new ArrayDeque<>();
-        ArrayDeque<Integer> depths = new ArrayDeque<>();
-        nodes.push(root);
-        depths.push(0);
-        while (!nodes.isEmpty()) {
-            Node node = nodes.pop();
-            int depth = depths.pop();
+        String[] levels = levels(topic);
+        boolean dollar = !topic.isEmpty() && topic.charAt(0) == '$';
+        // each level pushes at most its '+' and its exact child: the stack never holds more than 2 per level
+        Node[] nodes = new Node[2 * levels.length + 2];
+        int[] depths = new int[nodes.length];
+        int top = 0;
+        nodes[top] = root;
+        depths[top++] = 0;
+        ArrayList<Entry> hits = new ArrayList<>(4);
+        List<Target> targets = null;
+        while (top > 0) {
+            Node node = nodes[--top];
+            int depth = depths[top];
             boolean wildcardsAllowed = !(dollar && depth == 0); // [MQTT-4.7.2-1]
             if (wildcardsAllowed) {
                 Node hash = node.children.get("#");
                 if (hash != null) {
-                    collect(hash, publisherId, byClient, targets);
+                    targets = collect(hash, publisherId, hits, targets);
                 }
             }
             if (depth == levels.length) {
-                collect(node, publisherId, byClient, targets);
+                targets = collect(node, publisherId, hits, targets);
                 continue;
             }
             if (wildcardsAllowed) {
                 Node plus = node.children.get("+");
                 if (plus != null) {
-                    nodes.push(plus);
-                    depths.push(depth + 1);
+                    nodes[top] = plus;
+                    depths[top++] = depth + 1;
                 }
             }
             Node exact = node.children.get(levels[depth]);
             if (exact != null) {
-                nodes.push(exact);
-                depths.push(depth + 1);
+                nodes[top] = exact;
+                depths[top++] = depth + 1;
             }
         }
-        targets.addAll(byClient.values());
-        return targets;
+        return merge(hits, targets);
     }
 
-    private void collect(Node node, String publisherId, Map<String, Target> byClient, List<Target> targets) {
+    /** The topic's levels, as {@code topic.split("/", -1)} would give them, without its intermediate list. */
+    private static String[] levels(String topic) {
+        int n = 1;
+        for (int i = topic.indexOf('/'); i >= 0; i = topic.indexOf('/', i + 1)) {
+            n++;
+        }
+        if (n == 1) {
+            return new String[] {topic};
+        }
+        String[] levels = new String[n];
+        int start = 0;
+        for (int i = 0; i < n - 1; i++) {
+            int end = topic.indexOf('/', start);
+            levels[i] = topic.substring(start, end);
+            start = end + 1;
+        }
+        levels[n - 1] = topic.substring(start);
+        return levels;
+    }
+
+    /** Adds the node's ordinary subscriptions to {@code hits}, and a target per shared group to {@code shared}. */
+    private List<Target> collect(Node node, String publisherId, List<Entry> hits, List<Target> shared) {
         for (Entry e : node.subscribers.values()) {
-            Subscription s = e.subscription;
-            if (s.noLocal() && e.subscriber.clientId().equals(publisherId)) {
+            if (e.subscription.noLocal() && e.subscriber.clientId().equals(publisherId)) {
                 continue;
             }
-            Target t = byClient.get(e.subscriber.clientId());
-            if (t == null) {
-                byClient.put(e.subscriber.clientId(), new Target(e.subscriber, s.qos(), s.retainAsPublished(),
-                        e.subscriptionId == 0 ? List.of() : List.of(e.subscriptionId), null));
-            } else {
-                List<Integer> ids = t.subscriptionIds;
-                if (e.subscriptionId != 0) {
-                    ids = new ArrayList<>(ids);
-                    ids.add(e.subscriptionId);
-                }
-                byClient.put(e.subscriber.clientId(), new Target(e.subscriber, Math.max(t.qos, s.qos()),
-                        t.retainAsPublished || s.retainAsPublished(), ids, null));
-            }
+            hits.add(e);
         }
         if (!node.shared.isEmpty()) {
             for (SharedGroup group : node.shared.values()) {
                 Entry e = group.pick(shareStrategy, publisherId);
                 if (e != null) {
-                    targets.add(new Target(e.subscriber, e.subscription.qos(), e.subscription.retainAsPublished(),
+                    if (shared == null) {
+                        shared = new ArrayList<>(2);
+                    }
+                    shared.add(new Target(e.subscriber, e.subscription.qos(), e.subscription.retainAsPublished(),
                             e.subscriptionId == 0 ? List.of() : List.of(e.subscriptionId),
                             e.subscription.topicFilter()));
                 }
             }
         }
+        return shared;
+    }
+
+    /** One target per client among the ordinary hits, after the shared-group targets. */
+    private static List<Target> merge(List<Entry> hits, List<Target> shared) {
+        int n = hits.size();
+        List<Target> targets = shared != null ? shared : new ArrayList<>(n);
+        if (n == 0) {
+            return targets;
+        }
+        if (n > MERGE_BY_SCAN_MAX) {
+            Map<String, Target> byClient = new HashMap<>(n * 2);
+            for (Entry e : hits) {
+                byClient.merge(e.subscriber.clientId(), target(e), TopicTree::combine);
+            }
+            targets.addAll(byClient.values());
+            return targets;
+        }
+        int firstOrdinary = targets.size();
+        outer:
+        for (Entry e : hits) {
+            String clientId = e.subscriber.clientId();
+            for (int i = firstOrdinary; i < targets.size(); i++) {
+                Target t = targets.get(i);
+                if (t.subscriber().clientId().equals(clientId)) {
+                    targets.set(i, combine(t, target(e)));
+                    continue outer;
+                }
+            }
+            targets.add(target(e));
+        }
+        return targets;
+    }
+
+    private static Target target(Entry e) {
+        Subscription s = e.subscription;
+        return new Target(e.subscriber, s.qos(), s.retainAsPublished(),
+                e.subscriptionId == 0 ? List.of() : List.of(e.subscriptionId), null);
+    }
+
+    /** One client's two ordinary subscriptions matching one topic: highest QoS, every subscription identifier. */
+    private static Target combine(Target a, Target b) {
+        List<Integer> ids = a.subscriptionIds();
+        if (!b.subscriptionIds().isEmpty()) {
+            ids = new ArrayList<>(ids);
+            ids.addAll(b.subscriptionIds());
+        }
+        return new Target(a.subscriber(), Math.max(a.qos(), b.qos()), a.retainAsPublished() || b.retainAsPublished(),
+                ids, null);
     }
 
     /** The members of a shared group on the same filter, other than the one given, for redelivery. */

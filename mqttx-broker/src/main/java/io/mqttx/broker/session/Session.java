@@ -12,6 +12,7 @@ import io.mqttx.broker.protocol.ReasonCode;
 import io.mqttx.broker.protocol.Subscription;
 import io.mqttx.broker.protocol.Utf8;
 import io.mqttx.broker.routing.Delivery;
+import io.mqttx.broker.routing.Handoff;
 import io.mqttx.broker.routing.Subscriber;
 import io.mqttx.broker.routing.Topics;
 import io.mqttx.broker.store.QueuedMessage;
@@ -118,6 +119,11 @@ public final class Session implements Subscriber {
 
     boolean isDiscarded() {
         return discarded;
+    }
+
+    /** Whether the calling thread is the session's owner thread. */
+    public boolean isOwnerThread() {
+        return owner.inEventLoop();
     }
 
     /** Runs a task on the owner thread: at once if already there. */
@@ -368,18 +374,28 @@ public final class Session implements Subscriber {
      */
     @Override
     public void deliver(Delivery delivery) {
+        // always a task, even on this thread: it may send at once, and the publisher's atomic store unit that holds
+        // the entry is written only when routing ends
+        owner.execute(accept(delivery));
+    }
+
+    @Override
+    public void deliver(Delivery delivery, Handoff handoff) {
+        handoff.add(owner, accept(delivery));
+    }
+
+    /** The publisher's-thread half of a delivery; returns the half for the owner thread. */
+    private Runnable accept(Delivery delivery) {
         QueuedMessage entry = new QueuedMessage(sequences.incrementAndGet(), delivery.messageId(),
                 delivery.message(), delivery.qos(), delivery.retain(), delivery.subscriptionIds(), 0, Phase.QUEUED);
         boolean stored = delivery.qos() > 0 && appendIfKeptInStore(entry);
         String sharedFilter = delivery.sharedFilter();
-        // always a task of its own, even on this thread: it may send at once, and the publisher's atomic store
-        // unit that holds the entry is written only when routing ends
-        owner.execute(() -> {
+        return () -> {
             if (sharedFilter != null && entry.qos() > 0) {
                 sharedFilters.put(entry.sequence(), sharedFilter);
             }
             enqueue(entry, stored);
-        });
+        };
     }
 
     private boolean appendIfKeptInStore(QueuedMessage entry) {

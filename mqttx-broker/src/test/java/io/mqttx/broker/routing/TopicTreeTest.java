@@ -91,4 +91,39 @@ class TopicTreeTest {
         tree.subscribe(new Named("all"), Subscription.of("#", 0), 0);
         assertThat(receivers(deep)).containsExactlyInAnyOrder("deep", "all");
     }
+
+    @Test
+    void manyMatchingSubscribersAreEachMergedIntoOneTarget() {
+        // past the pairwise merge: 50 clients, each matching through two filters
+        for (int i = 0; i < 50; i++) {
+            Named c = new Named("c" + i);
+            tree.subscribe(c, Subscription.of("m/+", 0), i + 1);
+            tree.subscribe(c, Subscription.of("m/#", 1), 0);
+        }
+        List<TopicTree.Target> targets = tree.match("m/x", "p");
+        assertThat(targets).hasSize(50);
+        assertThat(targets).allSatisfy(t -> assertThat(t.qos()).isEqualTo(1));
+        assertThat(targets).filteredOn(t -> t.subscriber().clientId().equals("c7"))
+                .singleElement().satisfies(t -> assertThat(t.subscriptionIds()).containsExactly(8));
+    }
+
+    @Test
+    void emptyLevelsAreLevelsOfTheirOwn() {
+        tree.subscribe(new Named("lead"), Subscription.of("/a", 0), 0);
+        tree.subscribe(new Named("trail"), Subscription.of("a/+", 0), 0);
+        tree.subscribe(new Named("middle"), Subscription.of("a//b", 0), 0);
+        assertThat(receivers("/a")).containsExactly("lead");
+        assertThat(receivers("a/")).containsExactly("trail");
+        assertThat(receivers("a//b")).containsExactly("middle");
+        assertThat(receivers("a")).isEmpty();
+    }
+
+    @Test
+    void sharedGroupAndOrdinarySubscriptionOfOneClientAreSeparateTargets() {
+        Named c = new Named("c");
+        tree.subscribe(c, Subscription.of("$share/g/t", 1), 0);
+        tree.subscribe(c, Subscription.of("t", 0), 0);
+        List<TopicTree.Target> targets = tree.match("t", "p");
+        assertThat(targets).extracting(TopicTree.Target::sharedFilter).containsExactlyInAnyOrder("$share/g/t", null);
+    }
 }
