@@ -30,8 +30,9 @@ public record BrokerConfig(
      * @param maxClientIdLength    characters of a client identifier (longer ids get CONNACK 0x02 / 0x85)
      * @param maxTopicLevels       levels of a topic name or filter
      * @param maxInflight          unacknowledged QoS 1/2 messages sent to one client (MQTT 5 Receive Maximum caps it)
-     * @param maxQueuedMessages    messages queued per session behind the in-flight window; beyond it the oldest
-     *                             queued message is dropped and counted
+     * @param maxQueuedMessages    messages queued per session behind the in-flight window, or (QoS 0) behind a
+     *                             connected client's full socket; beyond it the oldest queued message is dropped
+     *                             and counted
      * @param maxAwaitingRel       inbound QoS 2 packet ids awaiting PUBREL per client
      * @param maxKeepAlive         seconds; a larger client keepalive is refused (3.1.1) or replaced (5)
      * @param receiveMaximum       QoS 1/2 publishes a client may have unacknowledged towards the broker (MQTT 5)

@@ -203,6 +203,16 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Session s = session;
+        if (s != null && ctx.channel().isWritable()) {
+            // the session owns its queue: it drains it on its own thread, and stops when the socket fills again
+            s.execute(() -> s.writable(this));
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // a fault in one connection ends that connection only; the event loop goes on serving the others
         log.warn("client {} ({}): closing after an unexpected error", clientId, ctx.channel().remoteAddress(), cause);

@@ -17,7 +17,10 @@ public interface ClientChannel {
     /** Writes a packet; safe from any thread. */
     void send(MqttMessage message);
 
-    /** False while the socket's write buffer is above its high-water mark: QoS 0 messages are then dropped. */
+    /**
+     * False while the socket's write buffer is above its high-water mark: QoS 0 messages then wait in the session's
+     * queue until the connection calls {@link Session#writable} again.
+     */
     boolean isWritable();
 
     /** MQTT 5 Receive Maximum of the client: how many QoS 1/2 messages it takes unacknowledged. */

@@ -154,6 +154,8 @@ public final class Session implements Subscriber {
     public void attach(ClientChannel newChannel) {
         cancelExpiry();
         cancelWill(); // the client is back within the Will Delay Interval [MQTT-3.1.3-9]
+        // a connection that was taken over may not have detached yet: its QoS 0 backlog goes with it
+        dropQueuedQos0();
         channel = newChannel;
         // a snapshot: transmit() settles and removes a message the client may no longer read
         for (QueuedMessage m : new ArrayList<>(inflight.values())) {
@@ -180,6 +182,7 @@ public final class Session implements Subscriber {
         if (!persistent) {
             return true;
         }
+        dropQueuedQos0();
         dropSysSubscriptions();
         services.store().sessions().saveSession(
                 new SessionState(clientId, version, expiryIntervalSeconds, System.currentTimeMillis()));
@@ -263,6 +266,18 @@ public final class Session implements Subscriber {
             willTask = null;
         }
         pendingWill = null;
+    }
+
+    /**
+     * QoS 0 messages wait in the queue only for a connected client whose socket is busy: they are never stored,
+     * and a new connection of a persistent session gets only what the store would have given it.
+     */
+    private void dropQueuedQos0() {
+        int before = queue.size();
+        queue.removeIf(m -> m.qos() == 0);
+        for (int i = queue.size(); i < before; i++) {
+            services.metrics().messageDropped();
+        }
     }
 
     /** $SYS subscriptions and messages end with the connection: they are never stored nor re-sent on resume. */
@@ -421,11 +436,16 @@ public final class Session implements Subscriber {
             return;
         }
         if (m.qos() == 0) {
-            if (channel != null && channel.isWritable()) {
-                transmit(m, false);
-            } else {
-                services.metrics().messageDropped();
+            if (channel == null) {
+                services.metrics().messageDropped(); // QoS 0 is never kept for an offline client
+                return;
             }
+            if (queue.isEmpty() && channel.isWritable()) {
+                transmit(m, false);
+                return;
+            }
+            // behind a busy socket or older messages: waits, so this subscriber's order holds
+            addToQueue(m);
             return;
         }
         if (!stored && keptInStore(m.message())) {
@@ -440,6 +460,10 @@ public final class Session implements Subscriber {
             services.metrics().messageDropped();
             return;
         }
+        addToQueue(m);
+    }
+
+    private void addToQueue(QueuedMessage m) {
         if (queue.size() >= limits.maxQueuedMessages()) {
             QueuedMessage dropped = queue.poll();
             forget(dropped);
@@ -453,9 +477,35 @@ public final class Session implements Subscriber {
         return Math.min(limits.maxInflight(), channel == null ? limits.maxInflight() : channel.receiveMaximum());
     }
 
+    /**
+     * Sends from the head of the queue while the head may go: a QoS 0 message while the socket is writable, a QoS
+     * 1/2 message while the in-flight window has room. Stopping at the first that may not keeps the order.
+     */
     private void pump() {
-        while (channel != null && !queue.isEmpty() && inflight.size() < window()) {
-            sendNew(queue.poll());
+        while (channel != null && !queue.isEmpty()) {
+            QueuedMessage head = queue.peek();
+            if (head.qos() == 0) {
+                if (!channel.isWritable()) {
+                    return; // resumed by writable()
+                }
+                queue.poll();
+                if (head.message().isExpired(System.currentTimeMillis())) {
+                    services.metrics().messageDropped();
+                } else {
+                    transmit(head, false);
+                }
+            } else if (inflight.size() < window()) {
+                sendNew(queue.poll());
+            } else {
+                return; // resumed by an ack
+            }
+        }
+    }
+
+    /** The socket of {@code from} drained below its low-water mark: send what waited for it. */
+    public void writable(ClientChannel from) {
+        if (channel == from && !discarded) {
+            pump();
         }
     }
 
@@ -563,7 +613,7 @@ public final class Session implements Subscriber {
     /** Removes a queued or in-flight message from the store. */
     private void forget(QueuedMessage m) {
         sharedFilters.remove(m.sequence());
-        if (keptInStore(m.message())) {
+        if (m.qos() > 0 && keptInStore(m.message())) { // QoS 0 is never stored
             services.store().queues().remove(clientId, m.sequence());
         }
     }

@@ -99,7 +99,7 @@ class ConnectionRobustnessTest {
             stalled.setSoTimeout(5000);
             assertThat(in.readNBytes(Packets.bytes(ConformanceCases.V5_CONNACK_OK).length)[0]).isEqualTo((byte) 0x20);
             assertThat(in.readNBytes(6)[0]).isEqualTo((byte) 0x90);
-            // from now on the peer reads nothing: fill its socket and the broker's until the broker drops QoS 0
+            // from now on the peer reads nothing: fill its socket, the broker's and the session queue until QoS 0 drops
             Mqtt5BlockingClient pub = client(broker, "flooder");
             byte[] payload = new byte[32 * 1024];
             for (int i = 0; i < 2000 && broker.broker().metrics().messagesDropped() == 0; i++) {
