@@ -703,10 +703,12 @@ public final class Session implements Subscriber {
                 if (known && persistent) {
                     services.store().queues().removeAwaitingRelease(clientId, packetId);
                 }
-                ReasonCode reason = known ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
-                afterCommit(from, () -> from.send(OutboundPackets.ack(AckType.PUBCOMP, packetId, reason,
-                        "no QoS 2 message with packet identifier " + packetId + " awaits release",
-                        from.problemInformation())));
+                // the Reason String is built only for the rare failure, not for every PUBCOMP
+                afterCommit(from, () -> from.send(known
+                        ? OutboundPackets.ack(AckType.PUBCOMP, packetId, ReasonCode.SUCCESS)
+                        : OutboundPackets.ack(AckType.PUBCOMP, packetId, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND,
+                                "no QoS 2 message with packet identifier " + packetId + " awaits release",
+                                from.problemInformation())));
             }
             case PUBACK -> {
                 QueuedMessage m = inflight.get(packetId);
