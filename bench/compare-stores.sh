@@ -6,7 +6,8 @@
 #   bench/compare-stores.sh [ROUNDS]
 #
 # Environment: SCALE=1 (e2e count 10000 per publisher, 100k published, 1M deliveries), STORES="memory embedded"
-# (embedded-sync fsyncs each commit group), BENCH_JAVA_OPTS (default -Xms1g -Xmx4g), RESULTS_DIR.
+# (embedded-sync fsyncs each commit group), BENCH_JAVA_OPTS (default -Xms1g -Xmx4g), BROKER_JAVA_OPTS (the broker's
+# JVM options, default none; e.g. -XX:StartFlightRecording=... to profile it), RESULTS_DIR.
 # Builds mqttx-bench/jmh/target/mqttx-jmh.jar when missing: ./mvnw -q -Pjmh -pl mqttx-bench/jmh -am package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,7 @@ STORES=${STORES:-memory embedded}
 BENCH_JAR=$ROOT/mqttx-bench/target/mqttx-bench.jar
 JMH_JAR=$ROOT/mqttx-bench/jmh/target/mqttx-jmh.jar
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms1g -Xmx4g}
+BROKER_JAVA_OPTS=${BROKER_JAVA_OPTS:-}
 RESULTS_DIR=${RESULTS_DIR:-$ROOT/bench/results}
 WORK=$RESULTS_DIR/stores-$(date -u +%Y%m%dT%H%M%SZ)-$$
 mkdir -p "$WORK"
@@ -41,7 +43,8 @@ run_once() { # store label -> RESULT line
   port=$((20000 + RANDOM % 12000))
   dir=$WORK/store-$label
   rm -rf "$dir"
-  setsid java -cp "$JMH_JAR" io.mqttx.bench.jmh.StoreBenchBroker "$store" "$port" "$dir" >>"$WORK/broker.log" 2>&1 &
+  # shellcheck disable=SC2086
+  setsid java $BROKER_JAVA_OPTS -cp "$JMH_JAR" io.mqttx.bench.jmh.StoreBenchBroker "$store" "$port" "$dir" >>"$WORK/broker.log" 2>&1 &
   BROKER_PID=$!
   for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
   # shellcheck disable=SC2086
