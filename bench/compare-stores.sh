@@ -9,6 +9,8 @@
 # (embedded-sync fsyncs each commit group), BENCH_JAVA_OPTS (default -Xms1g -Xmx4g), BROKER_JAVA_OPTS (the broker's
 # JVM options, default none; e.g. -XX:StartFlightRecording=... to profile it), RESULTS_DIR.
 # Builds mqttx-bench/jmh/target/mqttx-jmh.jar when missing: ./mvnw -q -Pjmh -pl mqttx-bench/jmh -am package -DskipTests
+# After a change to the broker, delete that jar before rebuilding it: packaged over the old shaded jar, it keeps
+# the broker classes of the old one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
