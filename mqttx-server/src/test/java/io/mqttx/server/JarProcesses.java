@@ -111,6 +111,19 @@ final class JarProcesses implements BeforeEachCallback, AfterEachCallback {
     }
 
     /**
+     * Starts the jar with {@code args} and expects it to refuse to start: it exits with {@code exitStatus} within
+     * {@link #START_BOUND}, its output has Spring Boot's failure report and no stack trace. Returns that output.
+     */
+    String startRefused(String name, int exitStatus, String... args) throws Exception {
+        Process broker = start(name, java(args));
+        assertThat(broker.waitFor(START_BOUND.toSeconds(), TimeUnit.SECONDS)).as("%s exited", name).isTrue();
+        String out = read(log(name));
+        assertThat(broker.exitValue()).as(out).isEqualTo(exitStatus);
+        assertThat(out).contains("APPLICATION FAILED TO START").as("no stack trace").doesNotContain("\tat ");
+        return out;
+    }
+
+    /**
      * Starts the jar and waits until {@code port} accepts connections and the broker has logged that it started (every
      * listener bound, what it restored counted: the port of the first listener opens before that line is written);
      * fails with the log if it exits first.
